@@ -1,0 +1,82 @@
+//! What JavaScript sees of the crate (`pkg/futures_playground.js`).
+
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::time::Duration;
+
+use js_sys::{Array, Object, Promise, Reflect};
+use wasm_bindgen::prelude::*;
+
+use crate::executor::{Event, Executor};
+
+/// The crate's version.
+#[wasm_bindgen]
+pub fn version() -> String {
+    crate::VERSION.to_string()
+}
+
+/// Sleeps `ms` in a task on a fresh executor, watching every event, and
+/// resolves to `{ requestedMs, elapsedMs, polls, wakes, events }`: proof that
+/// the executor, its waker and the timer reactor work in this browser.
+#[wasm_bindgen]
+pub fn smoke(ms: u32) -> Promise {
+    let executor = Rc::new(Executor::browser());
+    let events = Rc::new(RefCell::new(Vec::<String>::new()));
+    let log = events.clone();
+    let clock = Rc::downgrade(&executor);
+    executor.set_observer(Some(Rc::new(move |event: Event<'_>| {
+        let now = clock
+            .upgrade()
+            .map_or(0.0, |executor| executor.now().as_millis_f64());
+        log.borrow_mut().push(format!("{now:>10.3} ms  {event:?}"));
+    })));
+
+    let started = executor.now();
+    let timer = executor.clone();
+    let sleeper = executor.spawn_named("smoke", async move {
+        crate::sleep(Duration::from_millis(u64::from(ms))).await;
+        timer.now().saturating_duration_since(started)
+    });
+    let mut sleeper = Some(sleeper);
+    Promise::new(&mut |resolve, reject| {
+        let sleeper = sleeper
+            .take()
+            .expect("a Promise runs its executor function once");
+        // Holding the executor keeps it alive until the report is made;
+        // dropping it then shuts it down.
+        let owner = executor.clone();
+        let events = events.clone();
+        executor.spawn_named("report", async move {
+            let elapsed = match sleeper.await {
+                Ok(elapsed) => elapsed,
+                Err(error) => {
+                    let _ =
+                        reject.call1(&JsValue::UNDEFINED, &JsValue::from_str(&error.to_string()));
+                    return;
+                }
+            };
+            owner.set_observer(None);
+            let events = events.take();
+            let count = |needle: &str| events.iter().filter(|e| e.contains(needle)).count() as u32;
+            let report = Object::new();
+            for (key, value) in [
+                ("requestedMs", JsValue::from(ms)),
+                ("elapsedMs", JsValue::from(elapsed.as_secs_f64() * 1000.0)),
+                ("polls", JsValue::from(count("PollStart"))),
+                ("wakes", JsValue::from(count("Wake {"))),
+                (
+                    "events",
+                    events
+                        .iter()
+                        .map(|e| JsValue::from_str(e))
+                        .collect::<Array>()
+                        .into(),
+                ),
+            ] {
+                Reflect::set(&report, &JsValue::from_str(key), &value)
+                    .expect("a plain object takes any field");
+            }
+            let _ = resolve.call1(&JsValue::UNDEFINED, &report);
+        });
+    })
+}

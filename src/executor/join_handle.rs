@@ -1,0 +1,126 @@
+//! The handle `spawn` returns: a future of the task's output.
+
+use std::fmt;
+use std::future::Future;
+use std::marker::PhantomData;
+use std::pin::Pin;
+use std::rc::Rc;
+use std::task::{Context, Poll};
+
+use super::task::{Phase, Task, TaskId};
+
+/// Awaits a spawned task's output.
+///
+/// - **Dropping the handle detaches the task**: it keeps running to
+///   completion, and its output is dropped when it completes.
+/// - [`abort`](JoinHandle::abort) cancels the task: its future is dropped
+///   right away if it is waiting, or just after its current poll returns if it
+///   is being polled (it aborted itself): never in the middle of a poll.
+///   Awaiting the handle then gives [`JoinError::Cancelled`].
+pub struct JoinHandle<T> {
+    task: Rc<Task>,
+    _output: PhantomData<T>,
+}
+
+/// Why a [`JoinHandle`] gave no output.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum JoinError {
+    /// The task was aborted, or its executor shut down, before it completed.
+    Cancelled,
+    /// The output was already taken by an earlier poll of this handle.
+    OutputTaken,
+}
+
+impl fmt::Display for JoinError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            JoinError::Cancelled => f.write_str("task was cancelled"),
+            JoinError::OutputTaken => f.write_str("task output was already taken"),
+        }
+    }
+}
+
+impl std::error::Error for JoinError {}
+
+impl<T: 'static> JoinHandle<T> {
+    pub(crate) fn new(task: Rc<Task>) -> JoinHandle<T> {
+        JoinHandle {
+            task,
+            _output: PhantomData,
+        }
+    }
+
+    /// Cancels the task (see the type's documentation). A no-op once it has
+    /// completed: its output can still be awaited.
+    pub fn abort(&self) {
+        // Without an executor, a task can only have been cancelled already.
+        if let Some(executor) = self.task.executor.upgrade() {
+            executor.abort(&self.task);
+        }
+    }
+
+    pub fn id(&self) -> TaskId {
+        self.task.id
+    }
+
+    pub fn name(&self) -> &str {
+        &self.task.name
+    }
+
+    /// The task's strong reference count: one for this handle, one while it
+    /// is live, one while it is queued, and one per waker clone someone keeps.
+    /// The playground shows it beside the vtable calls that change it.
+    pub fn task_ref_count(&self) -> usize {
+        Rc::strong_count(&self.task)
+    }
+
+    /// Completed or cancelled.
+    pub fn is_finished(&self) -> bool {
+        self.task.is_finished()
+    }
+}
+
+impl<T: 'static> Future for JoinHandle<T> {
+    type Output = Result<T, JoinError>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        match self.task.phase.get() {
+            Phase::Completed => Poll::Ready(match self.task.output.take() {
+                Some(output) => Ok(*output
+                    .downcast::<T>()
+                    .expect("a JoinHandle<T> is only made for a task whose output is T")),
+                None => Err(JoinError::OutputTaken),
+            }),
+            Phase::Cancelled => Poll::Ready(Err(JoinError::Cancelled)),
+            Phase::Idle | Phase::Running => {
+                let stored = self.task.join_waker.take();
+                let waker = match stored {
+                    Some(stored) if stored.will_wake(cx.waker()) => stored,
+                    _ => cx.waker().clone(),
+                };
+                self.task.join_waker.set(Some(waker));
+                Poll::Pending
+            }
+        }
+    }
+}
+
+impl<T> Drop for JoinHandle<T> {
+    fn drop(&mut self) {
+        self.task.has_join_handle.set(false);
+        // Taken out first so that nothing is borrowed if the output's own
+        // destructor panics.
+        drop(self.task.join_waker.take());
+        drop(self.task.output.take());
+    }
+}
+
+impl<T> fmt::Debug for JoinHandle<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("JoinHandle")
+            .field("task", &self.task.id)
+            .field("phase", &self.task.phase.get())
+            .finish()
+    }
+}

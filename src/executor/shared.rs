@@ -1,0 +1,412 @@
+//! The executor's state and its two entry points from the platform: the
+//! drain (`run_ready`) and the timer callback (`fire_timers`).
+
+use std::any::Any;
+use std::borrow::Cow;
+use std::cell::{Cell, RefCell};
+use std::collections::VecDeque;
+use std::rc::Rc;
+use std::task::{Context, Poll, Waker};
+
+use slab::Slab;
+
+use super::current;
+use super::observer::{Event, Observer, WakeOutcome};
+use super::task::{Phase, Task, TaskFuture, TaskId, TaskInfo};
+use super::waker::BorrowedWaker;
+use crate::platform::{Instant, Platform};
+use crate::reactor::{TimerKey, TimerQueue};
+
+/// Everything one executor owns. Tasks point back here weakly; the
+/// [`Executor`](super::Executor) handle owns it.
+///
+/// `RefCell`s here are borrowed only for a push, a pop or a lookup, never
+/// across a poll, a wake, an observer call or a call into the platform.
+pub(crate) struct Shared {
+    platform: Box<dyn Platform>,
+    /// Tasks to poll, in wake order. A task is in here at most once (`Task::queued`).
+    run_queue: RefCell<VecDeque<Rc<Task>>>,
+    /// A drain has been asked of the platform and has not started yet.
+    drain_scheduled: Cell<bool>,
+    /// Every task that has neither completed nor been cancelled, so shutdown
+    /// can drop their futures.
+    live_tasks: RefCell<Slab<Rc<Task>>>,
+    next_task_id: Cell<u64>,
+    /// The task being polled right now, for observers and the reactor.
+    polling: Cell<Option<TaskId>>,
+    timers: RefCell<TimerQueue>,
+    /// The deadline the native timer is armed for, if it is armed.
+    native_timer: Cell<Option<Instant>>,
+    observer: RefCell<Option<Rc<dyn Observer>>>,
+    has_observer: Cell<bool>,
+    shut_down: Cell<bool>,
+}
+
+impl Shared {
+    pub(crate) fn new(platform: Box<dyn Platform>) -> Shared {
+        Shared {
+            platform,
+            run_queue: RefCell::new(VecDeque::new()),
+            drain_scheduled: Cell::new(false),
+            live_tasks: RefCell::new(Slab::new()),
+            next_task_id: Cell::new(1),
+            polling: Cell::new(None),
+            timers: RefCell::new(TimerQueue::new()),
+            native_timer: Cell::new(None),
+            observer: RefCell::new(None),
+            has_observer: Cell::new(false),
+            shut_down: Cell::new(false),
+        }
+    }
+
+    // ----- observing -------------------------------------------------------
+
+    #[inline]
+    pub(crate) fn emit(&self, event: Event<'_>) {
+        if self.has_observer.get() {
+            self.emit_slow(event);
+        }
+    }
+
+    #[cold]
+    fn emit_slow(&self, event: Event<'_>) {
+        let observer = self.observer.borrow().clone();
+        if let Some(observer) = observer {
+            observer.on_event(event);
+        }
+    }
+
+    pub(crate) fn set_observer(&self, observer: Option<Rc<dyn Observer>>) {
+        self.has_observer.set(observer.is_some());
+        let previous = self.observer.replace(observer);
+        drop(previous);
+    }
+
+    // ----- spawning and waking ---------------------------------------------
+
+    pub(crate) fn spawn_task(
+        self: &Rc<Self>,
+        name: Cow<'static, str>,
+        future: TaskFuture,
+    ) -> Rc<Task> {
+        let id = TaskId(self.next_task_id.get());
+        self.next_task_id.set(id.0 + 1);
+        let task = Task::new(id, name, Rc::downgrade(self), future);
+        if self.shut_down.get() {
+            // Nothing will ever poll it: hand back a task that is already
+            // cancelled, and drop its future right away.
+            task.phase.set(Phase::Cancelled);
+            drop(task.future.take());
+            return task;
+        }
+        let key = self.live_tasks.borrow_mut().insert(task.clone());
+        task.key.set(key);
+        self.emit(Event::Spawn {
+            task: id,
+            name: &task.name,
+        });
+        self.enqueue(task.clone());
+        task
+    }
+
+    pub(crate) fn wake_task(&self, task: &Rc<Task>, by_ref: bool) {
+        let outcome = if self.shut_down.get() || task.is_finished() {
+            WakeOutcome::Finished
+        } else if task.queued.get() {
+            WakeOutcome::AlreadyQueued
+        } else {
+            WakeOutcome::Scheduled
+        };
+        self.emit(Event::Wake {
+            task: task.id,
+            by_ref,
+            outcome,
+        });
+        if outcome == WakeOutcome::Scheduled {
+            self.enqueue(task.clone());
+        }
+    }
+
+    fn enqueue(&self, task: Rc<Task>) {
+        task.queued.set(true);
+        self.run_queue.borrow_mut().push_back(task);
+        self.request_drain();
+    }
+
+    fn request_drain(&self) {
+        if !self.drain_scheduled.replace(true) {
+            self.platform.schedule_drain();
+        }
+    }
+
+    // ----- the drain --------------------------------------------------------
+
+    /// Polls every task that was queued when the drain began, once each, in
+    /// order. Tasks woken meanwhile (including a task waking itself) wait for
+    /// the next drain, so a self-waking task cannot starve the host.
+    pub(crate) fn run_ready(self: &Rc<Self>) {
+        // Cleared first: a wake from here on must ask for a new drain.
+        self.drain_scheduled.set(false);
+        if self.shut_down.get() {
+            return;
+        }
+        let batch = self.run_queue.borrow().len();
+        if batch == 0 {
+            return;
+        }
+        if batch > 1 {
+            // On wasm a panic is a trap: it abandons this drain part-way. Ask
+            // for the next drain now so the rest of the batch is not stranded.
+            self.request_drain();
+        }
+        self.emit(Event::DrainStart { queued: batch });
+        let _current = current::enter(self);
+        for _ in 0..batch {
+            let next = self.run_queue.borrow_mut().pop_front();
+            let Some(task) = next else { break };
+            task.queued.set(false);
+            self.poll_task(&task);
+        }
+        self.emit(Event::DrainEnd);
+    }
+
+    fn poll_task(self: &Rc<Self>, task: &Rc<Task>) {
+        if task.phase.get() != Phase::Idle {
+            return; // cancelled while it waited in the queue
+        }
+        let Some(mut future) = task.future.take() else {
+            return;
+        };
+        task.phase.set(Phase::Running);
+        let outer = self.polling.replace(Some(task.id));
+        self.emit(Event::PollStart { task: task.id });
+
+        let waker = BorrowedWaker::new(task);
+        let poll = future.as_mut().poll(&mut Context::from_waker(&waker));
+
+        self.polling.set(outer);
+        self.emit(Event::PollEnd {
+            task: task.id,
+            ready: poll.is_ready(),
+        });
+        match poll {
+            Poll::Ready(output) => self.complete(task, future, output),
+            Poll::Pending if task.abort_requested.get() || task.phase.get() != Phase::Running => {
+                // Aborted during its own poll, or the executor shut down under it.
+                self.cancel(task, Some(future));
+            }
+            Poll::Pending => {
+                task.phase.set(Phase::Idle);
+                task.future.set(Some(future));
+            }
+        }
+    }
+
+    fn complete(&self, task: &Rc<Task>, future: TaskFuture, output: Box<dyn Any>) {
+        if task.phase.get() == Phase::Cancelled {
+            // Shut down while it was being polled; the output goes with it.
+            drop(future);
+            drop(output);
+            return;
+        }
+        // Completed before its future is dropped, so whatever that drop does
+        // (even shutting the executor down) sees a finished task.
+        task.phase.set(Phase::Completed);
+        self.forget_task(task);
+        self.emit(Event::Complete { task: task.id });
+        if task.has_join_handle.get() {
+            task.output.set(Some(output));
+        } else {
+            drop(output);
+        }
+        drop(future);
+        task.notify_join_handle();
+    }
+
+    /// Cancels `task` unless it has finished. A task being polled is only
+    /// marked: `poll_task` finishes the job when the poll returns.
+    pub(crate) fn abort(&self, task: &Rc<Task>) {
+        match task.phase.get() {
+            Phase::Completed | Phase::Cancelled => {}
+            Phase::Running => task.abort_requested.set(true),
+            Phase::Idle => {
+                let future = task.future.take();
+                self.cancel(task, future);
+            }
+        }
+    }
+
+    fn cancel(&self, task: &Rc<Task>, future: Option<TaskFuture>) {
+        let already = task.phase.replace(Phase::Cancelled) == Phase::Cancelled;
+        if !already {
+            self.forget_task(task);
+        }
+        // Dropped with nothing borrowed: a future's destructor may wake, spawn
+        // or cancel other tasks and timers.
+        drop(future);
+        if !already {
+            self.emit(Event::Cancel { task: task.id });
+            task.notify_join_handle();
+        }
+    }
+
+    fn forget_task(&self, task: &Task) {
+        let removed = self.live_tasks.borrow_mut().try_remove(task.key.get());
+        drop(removed);
+    }
+
+    // ----- timers ------------------------------------------------------------
+
+    pub(crate) fn now(&self) -> Instant {
+        self.platform.now()
+    }
+
+    pub(crate) fn register_timer(&self, deadline: Instant, waker: Waker) -> TimerKey {
+        let key = self.timers.borrow_mut().insert(deadline, waker);
+        self.emit(Event::TimerRegister {
+            timer: key,
+            deadline,
+        });
+        self.sync_native_timer();
+        key
+    }
+
+    /// Whether `key` still waits for its deadline; `false` once fired or cancelled.
+    pub(crate) fn timer_is_pending(&self, key: TimerKey) -> bool {
+        self.timers.borrow().contains(key)
+    }
+
+    /// Makes a pending timer wake `waker` instead of the waker it had.
+    pub(crate) fn update_timer_waker(&self, key: TimerKey, waker: &Waker) {
+        let replaced = self.timers.borrow_mut().update_waker(key, waker);
+        drop(replaced);
+    }
+
+    /// Removes a timer that has not fired; a no-op for one that has.
+    pub(crate) fn cancel_timer(&self, key: TimerKey) {
+        let removed = self.timers.borrow_mut().remove(key);
+        if let Some(waker) = removed {
+            self.emit(Event::TimerCancel { timer: key });
+            drop(waker);
+            self.sync_native_timer();
+        }
+    }
+
+    /// A timer its own poll found due before the native timer fired: it
+    /// leaves the reactor as fired, not as cancelled.
+    pub(crate) fn fire_timer_now(&self, key: TimerKey) {
+        let removed = self.timers.borrow_mut().remove(key);
+        if let Some(waker) = removed {
+            self.emit(Event::TimerFire { timer: key });
+            drop(waker);
+            self.sync_native_timer();
+        }
+    }
+
+    /// The native timer fired: wake every timer whose deadline has passed,
+    /// earliest first, then re-arm for the next deadline.
+    pub(crate) fn fire_timers(&self) {
+        self.native_timer.set(None);
+        if self.shut_down.get() {
+            return;
+        }
+        let now = self.platform.now();
+        loop {
+            // Popped one at a time, so a timer cancelled by an earlier wake
+            // in this same loop is never fired.
+            let due = self.timers.borrow_mut().pop_due(now);
+            let Some((key, waker)) = due else { break };
+            self.emit(Event::TimerFire { timer: key });
+            waker.wake();
+        }
+        self.sync_native_timer();
+    }
+
+    /// Keeps exactly one native timer armed, for the earliest deadline, or
+    /// none when there are no deadlines.
+    fn sync_native_timer(&self) {
+        if self.shut_down.get() {
+            return;
+        }
+        let earliest = self.timers.borrow().earliest();
+        if earliest == self.native_timer.get() {
+            return;
+        }
+        self.native_timer.set(earliest);
+        match earliest {
+            Some(deadline) => {
+                let delay = deadline.saturating_duration_since(self.platform.now());
+                self.emit(Event::NativeTimerSet { delay });
+                self.platform.set_timer(delay);
+            }
+            None => {
+                self.emit(Event::NativeTimerClear);
+                self.platform.clear_timer();
+            }
+        }
+    }
+
+    // ----- shutdown and inspection ------------------------------------------
+
+    /// Cancels every live task, forgets every timer, disarms the native
+    /// timer. Afterwards wakes do nothing and spawns give cancelled tasks.
+    pub(crate) fn shut_down(&self) {
+        if self.shut_down.replace(true) {
+            return;
+        }
+        if self.native_timer.take().is_some() {
+            self.platform.clear_timer();
+        }
+        let timers = self.timers.take();
+        let queue = self.run_queue.take();
+        let tasks: Vec<Rc<Task>> = self.live_tasks.borrow_mut().drain().collect();
+        for task in &queue {
+            task.queued.set(false);
+        }
+        drop(queue);
+        drop(timers);
+        for task in tasks {
+            // A task being polled right now keeps its future until its poll
+            // returns; `poll_task` sees `Cancelled` and drops it then.
+            let future = task.future.take();
+            self.cancel(&task, future);
+        }
+    }
+
+    pub(crate) fn is_shut_down(&self) -> bool {
+        self.shut_down.get()
+    }
+
+    pub(crate) fn polling(&self) -> Option<TaskId> {
+        self.polling.get()
+    }
+
+    pub(crate) fn live_task_list(&self) -> Vec<TaskInfo> {
+        self.live_tasks
+            .borrow()
+            .iter()
+            .map(|(_, task)| TaskInfo {
+                id: task.id,
+                name: task.name.to_string(),
+                phase: task.phase.get(),
+                queued: task.queued.get(),
+            })
+            .collect()
+    }
+
+    pub(crate) fn live_task_count(&self) -> usize {
+        self.live_tasks.borrow().len()
+    }
+
+    pub(crate) fn queued_task_count(&self) -> usize {
+        self.run_queue.borrow().len()
+    }
+
+    pub(crate) fn pending_timer_count(&self) -> usize {
+        self.timers.borrow().len()
+    }
+
+    pub(crate) fn native_timer_deadline(&self) -> Option<Instant> {
+        self.native_timer.get()
+    }
+}
