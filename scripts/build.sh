@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Release build of the WebAssembly package into ./pkg (ES module for the browser).
+# Uses the wasm-opt from the npm `binaryen` package (node_modules/.bin), never
+# Debian's older one, and never lets wasm-pack download tools.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+# shellcheck source=scripts/env.sh
+source scripts/env.sh
+
+wasm_opt="$(command -v wasm-opt || true)"
+if [ "$wasm_opt" != "$FP_ROOT/node_modules/.bin/wasm-opt" ]; then
+  echo "build: ERROR: wasm-opt resolves to '${wasm_opt:-nothing}', expected node_modules/.bin/wasm-opt; run scripts/setup.sh" >&2
+  exit 1
+fi
+wasm_opt_version="$(wasm-opt --version)"
+case "$wasm_opt_version" in
+  *"version 132"*) ;;
+  *) echo "build: ERROR: expected wasm-opt version 132, got: $wasm_opt_version" >&2; exit 1 ;;
+esac
+echo "build: $wasm_opt_version ($wasm_opt)"
+echo "build: $(wasm-bindgen --version) ($(command -v wasm-bindgen))"
+
+wasm-pack build --release --target web --out-dir pkg "$@"
+
+wasm_file="pkg/futures_playground_bg.wasm"
+if [ -f "$wasm_file" ]; then
+  echo "build: $wasm_file $(wc -c <"$wasm_file") bytes"
+fi

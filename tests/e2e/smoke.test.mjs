@@ -1,0 +1,75 @@
+// End-to-end smoke test: the real page (index.html + www/main.js) loads the release
+// wasm package from /pkg, runs `smoke(ms)` once on load, and renders the result.
+// Needs `scripts/build.sh` first (scripts/test.sh does that).
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { SCREENSHOT_DIR, screenshot, setup, waitForState } from './harness.mjs';
+
+let env;
+
+before(async () => {
+  env = await setup();
+}, { timeout: 60_000 });
+
+after(async () => {
+  await env?.teardown();
+  console.log(`screenshots: ${SCREENSHOT_DIR}`);
+}, { timeout: 30_000 });
+
+test('smoke page loads the wasm package and runs smoke() on load', { timeout: 60_000 }, async (t) => {
+  const { page, errors } = await env.openPage('index.html');
+
+  await waitForState(page, 'done', { timeout: 30_000 });
+
+  const version = (await page.locator('#version').textContent())?.trim() ?? '';
+  assert.ok(version.length > 0 && version !== 'loading…', `version should be shown, got "${version}"`);
+
+  const requested = Number(await page.locator('#requested').getAttribute('data-value'));
+  const elapsed = Number(await page.locator('#elapsed').getAttribute('data-value'));
+  const inputMs = Number(await page.locator('#ms').inputValue());
+  assert.equal(requested, inputMs, 'requestedMs echoes the input');
+  assert.ok(Number.isFinite(elapsed), `elapsed should be a number, got ${elapsed}`);
+  assert.ok(elapsed >= requested, `elapsed ${elapsed} ms should be >= requested ${requested} ms`);
+
+  const events = await page.locator('#events li').allTextContents();
+  assert.ok(events.length > 0, 'events list should be non-empty');
+
+  assert.equal(await page.locator('#error').isVisible(), false, 'error box should be hidden');
+  errors.assertNone();
+
+  const file = await screenshot(page, 'smoke');
+  t.diagnostic(`screenshot: ${file}`);
+  t.diagnostic(`version ${version}; requested ${requested} ms, elapsed ${elapsed} ms; ${events.length} events`);
+});
+
+test('smoke button re-runs with the requested duration', { timeout: 60_000 }, async () => {
+  const { page, errors } = await env.openPage('index.html', { colorScheme: 'dark' });
+  await waitForState(page, 'done', { timeout: 30_000 });
+
+  await page.locator('#ms').fill('30');
+  await page.locator('#run').click();
+  // A fresh run resets the results, so `data-value` reflects the new request.
+  await page.waitForFunction(
+    () => document.body.dataset.state !== 'running' && document.getElementById('requested')?.dataset.value === '30',
+    undefined,
+    { timeout: 30_000 },
+  );
+  await waitForState(page, 'done', { timeout: 5_000 });
+
+  const elapsed = Number(await page.locator('#elapsed').getAttribute('data-value'));
+  assert.ok(elapsed >= 30, `elapsed ${elapsed} ms should be >= 30 ms`);
+  assert.ok((await page.locator('#events li').count()) > 0, 'events list should be non-empty');
+  errors.assertNone();
+  await screenshot(page, 'smoke-dark');
+});
+
+test('invalid input shows an error in the alert box', { timeout: 30_000 }, async () => {
+  const { page } = await env.openPage('index.html');
+  await waitForState(page, 'done', { timeout: 30_000 });
+  await page.locator('#ms').fill('-5');
+  await page.locator('#run').click();
+  await waitForState(page, 'error', { timeout: 5_000 });
+  const alert = page.getByRole('alert');
+  assert.equal(await alert.isVisible(), true);
+  assert.match((await alert.textContent()) ?? '', /whole number of milliseconds/);
+});
