@@ -365,3 +365,41 @@ fn shutdown_from_a_task_cancels_the_running_task_after_its_poll() {
     assert_eq!(dropped.drops(), 1, "dropped when the poll returned");
     assert!(handle.is_finished());
 }
+
+#[test]
+fn a_task_that_shuts_its_executor_down_and_returns_ready_completes() {
+    let (executor, platform) = ManualPlatform::executor();
+    let executor = Rc::new(executor);
+    let inner = executor.clone();
+    let other_dropped = DropCounter::new();
+    let token = other_dropped.token();
+    let other = executor.spawn(async move {
+        let _token = token;
+        std::future::pending::<()>().await
+    });
+    let mut main = executor.spawn(async move {
+        inner.shut_down();
+        42
+    });
+    let polled_after = Rc::new(Cell::new(false));
+    let flag = polled_after.clone();
+    let late = executor.spawn(async move { flag.set(true) });
+    platform.run_until_stalled();
+    assert_eq!(other_dropped.drops(), 1, "the other tasks were cancelled");
+    assert!(other.is_finished());
+    assert!(
+        !polled_after.get(),
+        "nothing queued behind it ran after the shutdown"
+    );
+    assert!(late.is_finished());
+    let result = Rc::new(RefCell::new(None));
+    let slot = result.clone();
+    let (waiter, waiter_platform) = ManualPlatform::executor();
+    waiter.spawn(async move { *slot.borrow_mut() = Some((&mut main).await) });
+    waiter_platform.run_until_stalled();
+    assert_eq!(
+        *result.borrow(),
+        Some(Ok(42)),
+        "the task that shut down completed"
+    );
+}

@@ -191,8 +191,8 @@ impl Shared {
         });
         match poll {
             Poll::Ready(output) => self.complete(task, future, output),
-            Poll::Pending if task.abort_requested.get() || task.phase.get() != Phase::Running => {
-                // Aborted during its own poll, or the executor shut down under it.
+            Poll::Pending if task.abort_requested.get() => {
+                // Aborted during its own poll, or it shut the executor down.
                 self.cancel(task, Some(future));
             }
             Poll::Pending => {
@@ -203,12 +203,6 @@ impl Shared {
     }
 
     fn complete(&self, task: &Rc<Task>, future: TaskFuture, output: Box<dyn Any>) {
-        if task.phase.get() == Phase::Cancelled {
-            // Shut down while it was being polled; the output goes with it.
-            drop(future);
-            drop(output);
-            return;
-        }
         // Completed before its future is dropped, so whatever that drop does
         // (even shutting the executor down) sees a finished task.
         task.phase.set(Phase::Completed);
@@ -366,8 +360,13 @@ impl Shared {
         drop(queue);
         drop(timers);
         for task in tasks {
-            // A task being polled right now keeps its future until its poll
-            // returns; `poll_task` sees `Cancelled` and drops it then.
+            if task.phase.get() == Phase::Running {
+                // The task that shut us down: it is never cut off mid-poll. If
+                // this poll returns Ready it completes; if Pending, it is
+                // cancelled then, like a task that aborted itself.
+                task.abort_requested.set(true);
+                continue;
+            }
             let future = task.future.take();
             self.cancel(&task, future);
         }
