@@ -16,6 +16,7 @@
 pub mod executor;
 pub mod platform;
 pub mod reactor;
+pub mod scenario;
 
 #[cfg(target_arch = "wasm32")]
 mod bindings;
