@@ -13,10 +13,14 @@
 //!
 //! See `ARCHITECTURE.md` for what may depend on what.
 
+pub mod combinators;
+pub mod engines;
 pub mod executor;
 pub mod platform;
+pub mod presets;
 pub mod reactor;
 pub mod scenario;
+pub mod script;
 
 #[cfg(target_arch = "wasm32")]
 mod bindings;

@@ -1,5 +1,8 @@
 //! What JavaScript sees of the crate (`pkg/futures_playground.js`).
 
+mod convert;
+mod scenario;
+
 use std::cell::RefCell;
 use std::rc::Rc;
 use std::time::Duration;

@@ -40,8 +40,9 @@ pub(crate) fn current() -> Option<Rc<Shared>> {
         .or_else(default_executor)
 }
 
+/// The page's default executor: the one `spawn` uses outside any task.
 #[cfg(target_arch = "wasm32")]
-fn default_executor() -> Option<Rc<Shared>> {
+pub(crate) fn default_executor() -> Option<Rc<Shared>> {
     thread_local! {
         static DEFAULT: super::Executor = super::Executor::browser();
     }

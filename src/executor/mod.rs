@@ -107,7 +107,7 @@ impl Executor {
         F: Future + 'static,
         F::Output: 'static,
     {
-        spawn_on(&self.shared, name.into(), future)
+        spawn_on_shared(&self.shared, name.into(), future)
     }
 
     /// Installs (or, with `None`, removes) the observer that sees every
@@ -216,6 +216,22 @@ impl ExecutorRef {
         }
     }
 
+    /// Shuts the executor down, if it still exists (see [`Executor::shut_down`]).
+    pub fn shut_down(&self) {
+        if let Some(shared) = self.shared.upgrade() {
+            shared.shut_down();
+        }
+    }
+
+    /// The executor's clock, if it still exists.
+    pub fn now(&self) -> Option<Instant> {
+        self.shared.upgrade().map(|shared| shared.now())
+    }
+
+    pub(crate) fn upgrade(&self) -> Option<Rc<Shared>> {
+        self.shared.upgrade()
+    }
+
     /// Whether the executor still exists and has not shut down.
     pub fn is_alive(&self) -> bool {
         self.shared
@@ -238,6 +254,18 @@ where
     spawn_named("", future)
 }
 
+/// Spawns on the page's default executor, even from inside another
+/// executor's task: for work that must outlive the executor it was started from.
+#[cfg(target_arch = "wasm32")]
+pub fn spawn_detached_on_default<F>(future: F) -> JoinHandle<F::Output>
+where
+    F: Future + 'static,
+    F::Output: 'static,
+{
+    let executor = current::default_executor().expect("the browser always has a default executor");
+    spawn_on_shared(&executor, Cow::Borrowed("detached"), future)
+}
+
 /// [`spawn`] with a name for observers and traces.
 pub fn spawn_named<F>(name: impl Into<Cow<'static, str>>, future: F) -> JoinHandle<F::Output>
 where
@@ -245,10 +273,14 @@ where
     F::Output: 'static,
 {
     let executor = current().expect("spawn called outside any executor: use Executor::spawn");
-    spawn_on(&executor, name.into(), future)
+    spawn_on_shared(&executor, name.into(), future)
 }
 
-fn spawn_on<F>(shared: &Rc<Shared>, name: Cow<'static, str>, future: F) -> JoinHandle<F::Output>
+pub(crate) fn spawn_on_shared<F>(
+    shared: &Rc<Shared>,
+    name: Cow<'static, str>,
+    future: F,
+) -> JoinHandle<F::Output>
 where
     F: Future + 'static,
     F::Output: 'static,

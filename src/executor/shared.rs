@@ -128,6 +128,9 @@ impl Shared {
     }
 
     fn enqueue(&self, task: Rc<Task>) {
+        if self.shut_down.get() {
+            return; // an observer shut us down in the middle of this spawn or wake
+        }
         task.queued.set(true);
         self.run_queue.borrow_mut().push_back(task);
         self.request_drain();

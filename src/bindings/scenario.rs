@@ -1,0 +1,253 @@
+//! The scenario API JavaScript sees: run a program on either engine, check
+//! it, parse it, show it as hand-written code.
+
+use std::rc::Rc;
+
+use js_sys::{Function, Object, Promise, Reflect};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::AbortSignal;
+
+use super::convert;
+use crate::engines::trace::{EventListener, TraceEvent};
+use crate::engines::{self, Limits};
+use crate::scenario::{self, ScenarioError};
+use crate::Executor;
+
+#[wasm_bindgen(module = "/src/bindings/run_watch.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = watchRun)]
+    fn watch_run(
+        time_ms: f64,
+        signal: &JsValue,
+        on_timeout: &JsValue,
+        on_abort: &JsValue,
+    ) -> Function;
+}
+
+/// The options `runScenario` understands.
+struct RunOptions {
+    engine: Engine,
+    limits: Limits,
+    on_event: Option<Function>,
+    signal: Option<AbortSignal>,
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Engine {
+    Js,
+    Rust,
+}
+
+impl Engine {
+    fn name(self) -> &'static str {
+        match self {
+            Engine::Js => "js",
+            Engine::Rust => "rust",
+        }
+    }
+}
+
+fn field(options: &JsValue, key: &str) -> JsValue {
+    if options.is_object() {
+        Reflect::get(options, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+    } else {
+        JsValue::UNDEFINED
+    }
+}
+
+impl RunOptions {
+    fn from_js(options: &JsValue) -> Result<RunOptions, JsValue> {
+        let engine = match field(options, "engine").as_string().as_deref() {
+            Some("js") => Engine::Js,
+            Some("rust") => Engine::Rust,
+            other => {
+                return Err(js_sys::TypeError::new(&format!(
+                    "runScenario: options.engine must be \"js\" or \"rust\", got {other:?}"
+                ))
+                .into())
+            }
+        };
+        let mut limits = Limits::DEFAULT;
+        if let Some(ms) = field(options, "timeLimitMs").as_f64() {
+            if !(ms > 0.0 && ms <= Limits::MAX_TIME_MS) {
+                return Err(js_sys::RangeError::new(&format!(
+                    "runScenario: timeLimitMs must be in (0, {}], got {ms}",
+                    Limits::MAX_TIME_MS
+                ))
+                .into());
+            }
+            limits.time_ms = ms;
+        }
+        let on_event = field(options, "onEvent").dyn_into::<Function>().ok();
+        let signal = field(options, "signal").dyn_into::<AbortSignal>().ok();
+        Ok(RunOptions {
+            engine,
+            limits,
+            on_event,
+            signal,
+        })
+    }
+}
+
+/// `runScenario(source, { engine, timeLimitMs?, onEvent?, signal? })`:
+/// runs the program on one engine; resolves to `{ engine, ok, error?, events }`.
+/// Never rejects for a bad program: refusals and failures are in the trace.
+#[wasm_bindgen(js_name = runScenario)]
+pub fn run_scenario(source: &str, options: JsValue) -> Result<Promise, JsValue> {
+    let options = RunOptions::from_js(&options)?;
+    Ok(match options.engine {
+        Engine::Js => match scenario::parse(source) {
+            Ok(program) => {
+                let signal = options.signal.map_or(JsValue::UNDEFINED, JsValue::from);
+                let on_event = options.on_event.map_or(JsValue::UNDEFINED, JsValue::from);
+                engines::js::run(
+                    &scenario::to_json(&program),
+                    &options.limits,
+                    &on_event,
+                    &signal,
+                )
+            }
+            Err(error) => refused(Engine::Js, &error),
+        },
+        Engine::Rust => match scenario::check_source(source) {
+            Ok(program) => run_rust(program, options),
+            Err(errors) => refused(Engine::Rust, &errors[0]),
+        },
+    })
+}
+
+fn refused(engine: Engine, error: &ScenarioError) -> Promise {
+    Promise::resolve(&convert::trace(engine.name(), Some(error), &[]))
+}
+
+fn run_rust(program: scenario::ast::Program, options: RunOptions) -> Promise {
+    let executor = Executor::browser();
+    let listener: Option<EventListener> = options.on_event.map(|on_event| {
+        Box::new(move |event: &TraceEvent| {
+            // A listener that throws must not break the run.
+            let _ = on_event.call1(&JsValue::NULL, &convert::event(event));
+        }) as EventListener
+    });
+    let run = Rc::new(engines::rust::start(
+        Rc::new(program),
+        &executor,
+        options.limits,
+        listener,
+    ));
+
+    let on_timeout = {
+        let run = run.clone();
+        Closure::<dyn Fn()>::new(move || run.stop_for_time())
+    };
+    let on_abort = {
+        let run = run.clone();
+        Closure::<dyn Fn()>::new(move || run.stop("run stopped"))
+    };
+    let signal = options
+        .signal
+        .as_ref()
+        .map_or(JsValue::UNDEFINED, JsValue::from);
+    let dispose = watch_run(
+        options.limits.time_ms,
+        &signal,
+        on_timeout.as_ref(),
+        on_abort.as_ref(),
+    );
+    if options.signal.as_ref().is_some_and(AbortSignal::aborted) {
+        run.stop("run stopped");
+    }
+
+    let mut parts = Some((executor, run, dispose, on_timeout, on_abort));
+    Promise::new(&mut |resolve, _reject| {
+        let (executor, run, dispose, on_timeout, on_abort) = parts
+            .take()
+            .expect("a Promise runs its executor function once");
+        // Waits on the page's default executor: the run's own executor is
+        // shut down when the run ends.
+        crate::executor::spawn_detached_on_default(async move {
+            let outcome = run.finished().await;
+            let _ = dispose.call0(&JsValue::NULL);
+            drop((on_timeout, on_abort));
+            let trace = convert::trace("rust", outcome.error.as_ref(), &run.take_events());
+            drop(executor);
+            let _ = resolve.call1(&JsValue::NULL, &trace);
+        });
+    })
+}
+
+/// `checkScenario(source)`: `{ js: Error[], rust: Error[] }`, each engine's
+/// refusals without running. The js engine refuses only what does not parse.
+#[wasm_bindgen(js_name = checkScenario)]
+pub fn check_scenario(source: &str) -> JsValue {
+    let (js, rust) = match scenario::parse(source) {
+        Err(error) => (vec![error.clone()], vec![error]),
+        Ok(program) => (Vec::new(), scenario::check(&program)),
+    };
+    let result = Object::new();
+    convert::set(&result, "js", convert::errors(&js));
+    convert::set(&result, "rust", convert::errors(&rust));
+    result.into()
+}
+
+/// `parseScenario(source)`: `{ ok: true, program }` with the tree as JSON
+/// text (shape: `scenario::json`), or `{ ok: false, error }`.
+#[wasm_bindgen(js_name = parseScenario)]
+pub fn parse_scenario(source: &str) -> JsValue {
+    let result = Object::new();
+    match scenario::parse(source) {
+        Ok(program) => {
+            convert::set(&result, "ok", true);
+            convert::set(&result, "program", scenario::to_json(&program));
+        }
+        Err(error) => {
+            convert::set(&result, "ok", false);
+            convert::set(&result, "error", convert::error(&error));
+        }
+    }
+    result.into()
+}
+
+/// `generateCode(source)`: `{ ok: true, javascript, rust }`, the program as
+/// idiomatic hand-written code, or `{ ok: false, error }`.
+#[wasm_bindgen(js_name = generateCode)]
+pub fn generate_code(source: &str) -> JsValue {
+    let result = Object::new();
+    match scenario::parse(source) {
+        Ok(program) => {
+            convert::set(&result, "ok", true);
+            convert::set(&result, "javascript", scenario::to_javascript(&program));
+            convert::set(&result, "rust", scenario::to_rust(&program));
+        }
+        Err(error) => {
+            convert::set(&result, "ok", false);
+            convert::set(&result, "error", convert::error(&error));
+        }
+    }
+    result.into()
+}
+
+/// `defaultLimits()`: the limits every run has unless told otherwise.
+#[wasm_bindgen(js_name = defaultLimits)]
+pub fn default_limits() -> JsValue {
+    engines::js::limits_object(&Limits::DEFAULT)
+}
+
+/// `presets()`: `[{ id, title, explanation, source, program }]`, the example
+/// programs (`program` is `source` without its header comment).
+#[wasm_bindgen]
+pub fn presets() -> JsValue {
+    crate::presets::all()
+        .iter()
+        .map(|preset| {
+            let object = Object::new();
+            convert::set(&object, "id", preset.id);
+            convert::set(&object, "title", preset.title.as_str());
+            convert::set(&object, "explanation", preset.explanation.as_str());
+            convert::set(&object, "source", preset.source);
+            convert::set(&object, "program", preset.program);
+            JsValue::from(object)
+        })
+        .collect::<js_sys::Array>()
+        .into()
+}
