@@ -387,3 +387,11 @@ fn every_runnable_preset_finishes_and_leaves_nothing() {
         assert!(!done.logs().is_empty(), "{} logged nothing", preset.id);
     }
 }
+
+#[test]
+fn the_readme_example_passes_both_engines_checks() {
+    let readme = include_str!("../README.md");
+    let start = readme.find("```\nlet a = sleep(300);").expect("the example in README.md") + 4;
+    let example = &readme[start..start + readme[start..].find("```").unwrap()];
+    check_source(example).unwrap_or_else(|errors| panic!("README example refused: {errors:?}"));
+}

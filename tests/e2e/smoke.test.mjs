@@ -1,4 +1,4 @@
-// End-to-end smoke test: the real page (index.html + www/main.js) loads the release
+// End-to-end smoke test: the smoke page (smoke.html + www/smoke.js) loads the release
 // wasm package from /pkg, runs `smoke(ms)` once on load, and renders the result.
 // Needs `scripts/build.sh` first (scripts/test.sh does that).
 import assert from 'node:assert/strict';
@@ -17,7 +17,7 @@ after(async () => {
 }, { timeout: 30_000 });
 
 test('smoke page loads the wasm package and runs smoke() on load', { timeout: 60_000 }, async (t) => {
-  const { page, errors } = await env.openPage('index.html');
+  const { page, errors } = await env.openPage('smoke.html');
 
   await waitForState(page, 'done', { timeout: 30_000 });
 
@@ -43,7 +43,7 @@ test('smoke page loads the wasm package and runs smoke() on load', { timeout: 60
 });
 
 test('smoke button re-runs with the requested duration', { timeout: 60_000 }, async () => {
-  const { page, errors } = await env.openPage('index.html', { colorScheme: 'dark' });
+  const { page, errors } = await env.openPage('smoke.html', { colorScheme: 'dark' });
   await waitForState(page, 'done', { timeout: 30_000 });
 
   await page.locator('#ms').fill('30');
@@ -64,7 +64,7 @@ test('smoke button re-runs with the requested duration', { timeout: 60_000 }, as
 });
 
 test('invalid input shows an error in the alert box', { timeout: 30_000 }, async () => {
-  const { page } = await env.openPage('index.html');
+  const { page } = await env.openPage('smoke.html');
   await waitForState(page, 'done', { timeout: 30_000 });
   await page.locator('#ms').fill('-5');
   await page.locator('#run').click();

@@ -50,8 +50,8 @@ globalThis.fetch = function fetch(...args) {
 
 const pause = (ms) => new Promise((resolve) => native.setTimeout(resolve, ms));
 
-/** The kinds both engines emit (plus the js engine's `unhandled-rejection` and rust's `drop`). */
-const KINDS = new Set(['create', 'start', 'settle', 'cancel', 'log', 'drop', 'unhandled-rejection']);
+/** The kinds both engines emit (plus the js engine's `unhandled-rejection` and `clear`, and rust's `drop`). */
+const KINDS = new Set(['create', 'start', 'settle', 'cancel', 'clear', 'log', 'drop', 'unhandled-rejection']);
 
 const engines = {
   counters() {

@@ -1,4 +1,4 @@
-// Smoke page for the futures-playground WebAssembly package (built into /pkg by
+// Smoke page (smoke.html) for the futures-playground WebAssembly package (built into /pkg by
 // scripts/build.sh). Plain ES module; renders text only via textContent.
 //
 // State for tests: document.body.dataset.state = 'loading' | 'ready' | 'running' | 'done' | 'error'.
