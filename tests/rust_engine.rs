@@ -391,7 +391,10 @@ fn every_runnable_preset_finishes_and_leaves_nothing() {
 #[test]
 fn the_readme_example_passes_both_engines_checks() {
     let readme = include_str!("../README.md");
-    let start = readme.find("```\nlet a = sleep(300);").expect("the example in README.md") + 4;
+    let start = readme
+        .find("```\nlet a = sleep(300);")
+        .expect("the example in README.md")
+        + 4;
     let example = &readme[start..start + readme[start..].find("```").unwrap()];
     check_source(example).unwrap_or_else(|errors| panic!("README example refused: {errors:?}"));
 }
