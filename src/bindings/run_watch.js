@@ -3,9 +3,12 @@
 // are about to be freed, are never called.
 export function watchRun(timeMs, signal, onTimeout, onAbort) {
   let alive = true;
-  const timer = setTimeout(() => {
-    if (alive) onTimeout();
-  }, timeMs);
+  // A stepped run has no time limit (Infinity): a person sets its pace.
+  const timer = Number.isFinite(timeMs)
+    ? setTimeout(() => {
+        if (alive) onTimeout();
+      }, timeMs)
+    : undefined;
   const abort = () => {
     if (alive) onAbort();
   };
@@ -15,4 +18,25 @@ export function watchRun(timeMs, signal, onTimeout, onAbort) {
     clearTimeout(timer);
     if (signal) signal.removeEventListener('abort', abort);
   };
+}
+
+// A caller's signal stops the run the same way as the run's own stop().
+export function linkSignal(from, controller) {
+  if (from.aborted) controller.abort();
+  else from.addEventListener('abort', () => controller.abort(), { once: true });
+}
+
+export function stopFunction(controller) {
+  return () => controller.abort();
+}
+
+// Calls back a microtask later, outside whatever Rust code noticed the event.
+export function deferCall(callback) {
+  queueMicrotask(() => {
+    try {
+      callback();
+    } catch (error) {
+      reportError(error);
+    }
+  });
 }

@@ -11,6 +11,7 @@ use web_sys::AbortSignal;
 use super::convert;
 use crate::engines::trace::{EventListener, TraceEvent};
 use crate::engines::{self, Limits};
+use crate::platform::{BrowserPlatform, StepControl, SteppedPlatform};
 use crate::scenario::{self, ScenarioError};
 use crate::Executor;
 
@@ -23,6 +24,12 @@ extern "C" {
         on_timeout: &JsValue,
         on_abort: &JsValue,
     ) -> Function;
+    #[wasm_bindgen(js_name = linkSignal)]
+    fn link_signal(from: &AbortSignal, to: &web_sys::AbortController);
+    #[wasm_bindgen(js_name = stopFunction)]
+    fn stop_function(controller: &web_sys::AbortController) -> Function;
+    #[wasm_bindgen(js_name = deferCall)]
+    fn defer_call(callback: &Function);
 }
 
 /// The options `runScenario` understands.
@@ -31,6 +38,9 @@ struct RunOptions {
     limits: Limits,
     on_event: Option<Function>,
     signal: Option<AbortSignal>,
+    /// Rust only: hold the executor's drains back for `ScenarioRun.step()`.
+    stepped: bool,
+    on_step_ready: Option<Function>,
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -81,11 +91,20 @@ impl RunOptions {
         }
         let on_event = field(options, "onEvent").dyn_into::<Function>().ok();
         let signal = field(options, "signal").dyn_into::<AbortSignal>().ok();
+        let stepped = field(options, "stepped").is_truthy();
+        if stepped && engine != Engine::Rust {
+            return Err(
+                js_sys::TypeError::new("runScenario: only the rust engine can be stepped").into(),
+            );
+        }
+        let on_step_ready = field(options, "onStepReady").dyn_into::<Function>().ok();
         Ok(RunOptions {
             engine,
             limits,
             on_event,
             signal,
+            stepped,
+            on_step_ready,
         })
     }
 }
@@ -95,25 +114,93 @@ impl RunOptions {
 /// Never rejects for a bad program: refusals and failures are in the trace.
 #[wasm_bindgen(js_name = runScenario)]
 pub fn run_scenario(source: &str, options: JsValue) -> Result<Promise, JsValue> {
-    let options = RunOptions::from_js(&options)?;
-    Ok(match options.engine {
+    Ok(start_scenario(source, options)?.finished)
+}
+
+/// A run in progress, from `startScenario`.
+#[wasm_bindgen]
+pub struct ScenarioRun {
+    finished: Promise,
+    stop: Function,
+    step: Option<StepControl>,
+}
+
+#[wasm_bindgen]
+impl ScenarioRun {
+    /// The trace, once the run has ended (as `runScenario` gives it).
+    #[wasm_bindgen(getter)]
+    pub fn finished(&self) -> Promise {
+        self.finished.clone()
+    }
+
+    /// Ends the run now ("run stopped"), clearing everything it started.
+    pub fn stop(&self) {
+        let _ = self.stop.call0(&JsValue::NULL);
+    }
+
+    /// A stepped run: polls one queued task. Returns whether one was polled.
+    pub fn step(&self) -> bool {
+        self.step.as_ref().is_some_and(StepControl::step)
+    }
+
+    /// A stepped run: whether a task is queued, waiting for `step()`.
+    #[wasm_bindgen(js_name = canStep)]
+    pub fn can_step(&self) -> bool {
+        self.step.as_ref().is_some_and(StepControl::can_step)
+    }
+
+    /// A stepped run: lets the executor run on by itself from now on.
+    pub fn resume(&self) {
+        if let Some(step) = &self.step {
+            step.resume();
+        }
+    }
+
+    /// Whether the run is stepped and still held back for steps.
+    #[wasm_bindgen(getter)]
+    pub fn stepping(&self) -> bool {
+        self.step.as_ref().is_some_and(StepControl::is_stepping)
+    }
+}
+
+/// `startScenario(source, options)`: like `runScenario`, with a handle to
+/// stop the run and, for the rust engine with `stepped: true`, to step its
+/// executor one poll at a time (`step()`, `canStep()`, `resume()`; an
+/// `onStepReady` callback hears when a task becomes ready). Timers and
+/// requests keep real time meanwhile; a stepped run has no time limit, since
+/// a person sets its pace.
+#[wasm_bindgen(js_name = startScenario)]
+pub fn start_scenario(source: &str, options: JsValue) -> Result<ScenarioRun, JsValue> {
+    let mut options = RunOptions::from_js(&options)?;
+    // The run's own stop, and the caller's signal if any, end it alike.
+    let controller = web_sys::AbortController::new()?;
+    if let Some(signal) = options.signal.take() {
+        link_signal(&signal, &controller);
+    }
+    let stop = stop_function(&controller);
+    options.signal = Some(controller.signal());
+    let (finished, step) = match options.engine {
         Engine::Js => match scenario::parse(source) {
             Ok(program) => {
                 let signal = options.signal.map_or(JsValue::UNDEFINED, JsValue::from);
                 let on_event = options.on_event.map_or(JsValue::UNDEFINED, JsValue::from);
-                engines::js::run(
-                    &scenario::to_json(&program),
-                    &options.limits,
-                    &on_event,
-                    &signal,
+                let json = scenario::to_json(&program);
+                (
+                    engines::js::run(&json, &options.limits, &on_event, &signal),
+                    None,
                 )
             }
-            Err(error) => refused(Engine::Js, &error),
+            Err(error) => (refused(Engine::Js, &error), None),
         },
         Engine::Rust => match scenario::check_source(source) {
             Ok(program) => run_rust(program, options),
-            Err(errors) => refused(Engine::Rust, &errors[0]),
+            Err(errors) => (refused(Engine::Rust, &errors[0]), None),
         },
+    };
+    Ok(ScenarioRun {
+        finished,
+        stop,
+        step,
     })
 }
 
@@ -121,8 +208,21 @@ fn refused(engine: Engine, error: &ScenarioError) -> Promise {
     Promise::resolve(&convert::trace(engine.name(), Some(error), &[]))
 }
 
-fn run_rust(program: scenario::ast::Program, options: RunOptions) -> Promise {
-    let executor = Executor::browser();
+fn run_rust(
+    program: scenario::ast::Program,
+    options: RunOptions,
+) -> (Promise, Option<StepControl>) {
+    let (executor, step) = if options.stepped {
+        let (executor, step) = SteppedPlatform::executor(BrowserPlatform::new);
+        if let Some(on_step_ready) = options.on_step_ready.clone() {
+            // Told from inside the executor: the page hears it a microtask
+            // later, so a step it takes then is never a poll inside a poll.
+            step.set_on_ready(Some(Box::new(move || defer_call(&on_step_ready))));
+        }
+        (executor, Some(step))
+    } else {
+        (Executor::browser(), None)
+    };
     let listener: Option<EventListener> = options.on_event.map(|on_event| {
         Box::new(move |event: &TraceEvent| {
             // A listener that throws must not break the run.
@@ -148,18 +248,18 @@ fn run_rust(program: scenario::ast::Program, options: RunOptions) -> Promise {
         .signal
         .as_ref()
         .map_or(JsValue::UNDEFINED, JsValue::from);
-    let dispose = watch_run(
-        options.limits.time_ms,
-        &signal,
-        on_timeout.as_ref(),
-        on_abort.as_ref(),
-    );
+    let time_limit = if options.stepped {
+        f64::INFINITY
+    } else {
+        options.limits.time_ms
+    };
+    let dispose = watch_run(time_limit, &signal, on_timeout.as_ref(), on_abort.as_ref());
     if options.signal.as_ref().is_some_and(AbortSignal::aborted) {
         run.stop("run stopped");
     }
 
     let mut parts = Some((executor, run, dispose, on_timeout, on_abort));
-    Promise::new(&mut |resolve, _reject| {
+    let finished = Promise::new(&mut |resolve, _reject| {
         let (executor, run, dispose, on_timeout, on_abort) = parts
             .take()
             .expect("a Promise runs its executor function once");
@@ -173,7 +273,8 @@ fn run_rust(program: scenario::ast::Program, options: RunOptions) -> Promise {
             drop(executor);
             let _ = resolve.call1(&JsValue::NULL, &trace);
         });
-    })
+    });
+    (finished, step)
 }
 
 /// `checkScenario(source)`: `{ js: Error[], rust: Error[] }`, each engine's

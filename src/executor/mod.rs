@@ -209,6 +209,12 @@ impl ExecutorRef {
         }
     }
 
+    /// Polls just the first queued task, ignoring the rest of the batch: one
+    /// step. Returns whether a task was polled.
+    pub fn run_one(&self) -> bool {
+        self.shared.upgrade().is_some_and(|shared| shared.run_one())
+    }
+
     /// The native timer fired: wake the timers that are due.
     pub fn fire_timers(&self) {
         if let Some(shared) = self.shared.upgrade() {

@@ -148,18 +148,30 @@ impl Shared {
     /// order. Tasks woken meanwhile (including a task waking itself) wait for
     /// the next drain, so a self-waking task cannot starve the host.
     pub(crate) fn run_ready(self: &Rc<Self>) {
+        self.run_queued(usize::MAX);
+    }
+
+    /// Polls only the first queued task: one step, for a person stepping
+    /// through a run. Returns whether a task was polled.
+    pub(crate) fn run_one(self: &Rc<Self>) -> bool {
+        self.run_queued(1) > 0
+    }
+
+    fn run_queued(self: &Rc<Self>, at_most: usize) -> usize {
         // Cleared first: a wake from here on must ask for a new drain.
         self.drain_scheduled.set(false);
         if self.shut_down.get() {
-            return;
+            return 0;
         }
-        let batch = self.run_queue.borrow().len();
+        let queued = self.run_queue.borrow().len();
+        let batch = queued.min(at_most);
         if batch == 0 {
-            return;
+            return 0;
         }
-        if batch > 1 {
-            // On wasm a panic is a trap: it abandons this drain part-way. Ask
-            // for the next drain now so the rest of the batch is not stranded.
+        if queued > 1 {
+            // Ask for the next drain now: for the tasks this one leaves for
+            // later, and because on wasm a panic is a trap that abandons a
+            // drain part-way, which must not strand the rest of the batch.
             self.request_drain();
         }
         self.emit(Event::DrainStart { queued: batch });
@@ -171,6 +183,7 @@ impl Shared {
             self.poll_task(&task);
         }
         self.emit(Event::DrainEnd);
+        batch
     }
 
     fn poll_task(self: &Rc<Self>, task: &Rc<Task>) {

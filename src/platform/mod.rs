@@ -13,6 +13,7 @@
 
 mod instant;
 mod manual;
+mod stepped;
 
 #[cfg(target_arch = "wasm32")]
 mod browser;
@@ -21,6 +22,7 @@ mod browser;
 pub use browser::BrowserPlatform;
 pub use instant::Instant;
 pub use manual::ManualPlatform;
+pub use stepped::{StepControl, SteppedPlatform};
 
 pub use crate::executor::ExecutorRef;
 
