@@ -3,6 +3,10 @@
 mod convert;
 mod scenario;
 
+/// The TypeScript shapes of what the exports take and give.
+#[wasm_bindgen(typescript_custom_section)]
+const TYPES: &str = include_str!("types.ts");
+
 use std::cell::RefCell;
 use std::rc::Rc;
 use std::time::Duration;
@@ -21,7 +25,7 @@ pub fn version() -> String {
 /// Sleeps `ms` in a task on a fresh executor, watching every event, and
 /// resolves to `{ requestedMs, elapsedMs, polls, wakes, events }`: proof that
 /// the executor, its waker and the timer reactor work in this browser.
-#[wasm_bindgen]
+#[wasm_bindgen(unchecked_return_type = "Promise<SmokeReport>")]
 pub fn smoke(ms: u32) -> Promise {
     let executor = Rc::new(Executor::browser());
     let events = Rc::new(RefCell::new(Vec::<String>::new()));

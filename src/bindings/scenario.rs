@@ -112,8 +112,11 @@ impl RunOptions {
 /// `runScenario(source, { engine, timeLimitMs?, onEvent?, signal? })`:
 /// runs the program on one engine; resolves to `{ engine, ok, error?, events }`.
 /// Never rejects for a bad program: refusals and failures are in the trace.
-#[wasm_bindgen(js_name = runScenario)]
-pub fn run_scenario(source: &str, options: JsValue) -> Result<Promise, JsValue> {
+#[wasm_bindgen(js_name = runScenario, unchecked_return_type = "Promise<Trace>")]
+pub fn run_scenario(
+    source: &str,
+    #[wasm_bindgen(unchecked_param_type = "RunOptions")] options: JsValue,
+) -> Result<Promise, JsValue> {
     Ok(start_scenario(source, options)?.finished)
 }
 
@@ -128,7 +131,7 @@ pub struct ScenarioRun {
 #[wasm_bindgen]
 impl ScenarioRun {
     /// The trace, once the run has ended (as `runScenario` gives it).
-    #[wasm_bindgen(getter)]
+    #[wasm_bindgen(getter, unchecked_return_type = "Promise<Trace>")]
     pub fn finished(&self) -> Promise {
         self.finished.clone()
     }
@@ -170,7 +173,10 @@ impl ScenarioRun {
 /// requests keep real time meanwhile; a stepped run has no time limit, since
 /// a person sets its pace.
 #[wasm_bindgen(js_name = startScenario)]
-pub fn start_scenario(source: &str, options: JsValue) -> Result<ScenarioRun, JsValue> {
+pub fn start_scenario(
+    source: &str,
+    #[wasm_bindgen(unchecked_param_type = "RunOptions")] options: JsValue,
+) -> Result<ScenarioRun, JsValue> {
     let mut options = RunOptions::from_js(&options)?;
     // The run's own stop, and the caller's signal if any, end it alike.
     let controller = web_sys::AbortController::new()?;
@@ -279,7 +285,7 @@ fn run_rust(
 
 /// `checkScenario(source)`: `{ js: Error[], rust: Error[] }`, each engine's
 /// refusals without running. The js engine refuses only what does not parse.
-#[wasm_bindgen(js_name = checkScenario)]
+#[wasm_bindgen(js_name = checkScenario, unchecked_return_type = "CheckResult")]
 pub fn check_scenario(source: &str) -> JsValue {
     let (js, rust) = match scenario::parse(source) {
         Err(error) => (vec![error.clone()], vec![error]),
@@ -293,7 +299,7 @@ pub fn check_scenario(source: &str) -> JsValue {
 
 /// `parseScenario(source)`: `{ ok: true, program }` with the tree as JSON
 /// text (shape: `scenario::json`), or `{ ok: false, error }`.
-#[wasm_bindgen(js_name = parseScenario)]
+#[wasm_bindgen(js_name = parseScenario, unchecked_return_type = "ParseResult")]
 pub fn parse_scenario(source: &str) -> JsValue {
     let result = Object::new();
     match scenario::parse(source) {
@@ -311,7 +317,7 @@ pub fn parse_scenario(source: &str) -> JsValue {
 
 /// `generateCode(source)`: `{ ok: true, javascript, rust }`, the program as
 /// idiomatic hand-written code, or `{ ok: false, error }`.
-#[wasm_bindgen(js_name = generateCode)]
+#[wasm_bindgen(js_name = generateCode, unchecked_return_type = "GeneratedCode")]
 pub fn generate_code(source: &str) -> JsValue {
     let result = Object::new();
     match scenario::parse(source) {
@@ -329,14 +335,14 @@ pub fn generate_code(source: &str) -> JsValue {
 }
 
 /// `defaultLimits()`: the limits every run has unless told otherwise.
-#[wasm_bindgen(js_name = defaultLimits)]
+#[wasm_bindgen(js_name = defaultLimits, unchecked_return_type = "Limits")]
 pub fn default_limits() -> JsValue {
     engines::js::limits_object(&Limits::DEFAULT)
 }
 
 /// `presets()`: `[{ id, title, explanation, source, program }]`, the example
 /// programs (`program` is `source` without its header comment).
-#[wasm_bindgen]
+#[wasm_bindgen(unchecked_return_type = "Preset[]")]
 pub fn presets() -> JsValue {
     crate::presets::all()
         .iter()
