@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # One command: install what is missing (scripts/setup.sh), then run every check,
 # stopping at the first failure:
-#   fmt -> clippy (native + wasm32) -> cargo test -> miri -> wasm-pack test (headless
+#   fmt -> clippy (native + wasm32) -> cargo doc -> cargo test -> miri -> wasm-pack test (headless
 #   Chromium) -> release build -> end-to-end tests (node --test tests/e2e/)
 # Each stage's output is shown live and kept in test-output/logs/<stage>.log.
 # Set FP_SKIP_SETUP=1 to skip the setup step (e.g. when iterating).
@@ -73,6 +73,14 @@ clippy_all() {
   cargo clippy --all-targets --target wasm32-unknown-unknown -- -D warnings
 }
 run_stage clippy "cargo clippy (native + wasm32-unknown-unknown), -D warnings" clippy_all
+
+docs_all() {
+  # Broken links in the Rust docs fail the run; the doc examples run in `cargo test`.
+  echo "+ cargo doc --no-deps (native and wasm32), RUSTDOCFLAGS=-D warnings"
+  RUSTDOCFLAGS="-D warnings" cargo doc --no-deps
+  RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --target wasm32-unknown-unknown
+}
+run_stage doc "cargo doc (native + wasm32-unknown-unknown), -D warnings" docs_all
 
 run_stage test "cargo test" cargo test
 

@@ -11,6 +11,33 @@
 //! - [`platform`]: the small trait the core runs on: the browser's event loop,
 //!   or a [`ManualPlatform`](platform::ManualPlatform) for tests.
 //!
+//! - [`scenario`] and [`engines`]: the playground's small language, and the
+//!   two engines that run it as real JS Promises and as real Rust futures.
+//! - [`script`]: the API the playground's generated Rust is written against.
+//!
+//! # Example
+//!
+//! Spawn a task that sleeps, on an executor whose clock is driven by hand (in
+//! the browser, `Executor::browser()` runs on the page's event loop instead):
+//!
+//! ```
+//! use std::time::Duration;
+//! use futures_playground::platform::ManualPlatform;
+//! use futures_playground::sleep;
+//!
+//! let (executor, clock) = ManualPlatform::executor();
+//! let handle = executor.spawn(async {
+//!     // Nothing is registered until this first poll: futures are lazy.
+//!     sleep(Duration::from_millis(300)).await;
+//!     "woke up"
+//! });
+//! clock.run_until_stalled(); // the first poll: the timer is set now
+//! assert_eq!(executor.pending_timers(), 1);
+//! clock.advance(Duration::from_millis(300)); // the reactor fires, the task runs
+//! assert!(handle.is_finished());
+//! assert!(executor.is_quiescent());
+//! ```
+//!
 //! See `ARCHITECTURE.md` for what may depend on what.
 
 pub mod combinators;

@@ -17,6 +17,30 @@ use super::task::{Phase, Task, TaskId};
 ///   right away if it is waiting, or just after its current poll returns if it
 ///   is being polled (it aborted itself): never in the middle of a poll.
 ///   Awaiting the handle then gives [`JoinError::Cancelled`].
+///
+/// ```
+/// use std::time::Duration;
+/// use futures_playground::platform::ManualPlatform;
+/// use futures_playground::{sleep, JoinError};
+///
+/// let (executor, clock) = ManualPlatform::executor();
+/// let slow = executor.spawn(async {
+///     sleep(Duration::from_secs(60)).await;
+///     1
+/// });
+/// clock.run_until_stalled();
+/// slow.abort(); // its future, and so its timer, is dropped now
+/// assert_eq!(executor.pending_timers(), 0);
+///
+/// let outcome = executor.spawn(async move { slow.await });
+/// clock.run_until_stalled();
+/// assert!(outcome.is_finished());
+/// # let result = std::rc::Rc::new(std::cell::Cell::new(None));
+/// # let slot = result.clone();
+/// # let check = executor.spawn(async move { slot.set(Some(outcome.await.unwrap())) });
+/// # clock.run_until_stalled();
+/// # assert_eq!(result.take(), Some(Err(JoinError::Cancelled)));
+/// ```
 pub struct JoinHandle<T> {
     task: Rc<Task>,
     _output: PhantomData<T>,

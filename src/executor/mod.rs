@@ -20,7 +20,7 @@
 //!    that arrives after the executor has shut down, does nothing. Tasks hold
 //!    their executor weakly, so a waker kept anywhere keeps no executor alive.
 //! 5. **One static waker vtable.** Every waker is an `Rc<Task>` behind
-//!    [`waker`]'s `VTABLE`: `clone` +1, `wake` -1, `wake_by_ref` 0, `drop` -1.
+//!    the `waker` module's `VTABLE`: `clone` +1, `wake` -1, `wake_by_ref` 0, `drop` -1.
 //! 6. **Futures are dropped outside polls.** `abort` of the task being polled
 //!    only marks it; its future is dropped when that poll returns. Shutdown
 //!    drops every live task's future, with nothing borrowed.
@@ -29,7 +29,7 @@
 //!    changes, and cleared when none are left.
 //!
 //! The executor never calls the browser itself: it talks to a
-//! [`Platform`](crate::platform::Platform).
+//! [`Platform`].
 
 mod current;
 mod join_handle;

@@ -4,6 +4,19 @@
 //! (so sleeps keep real time and their wakes queue up), but holds back the
 //! drains the executor asks for: each [`StepControl::step`] polls one queued
 //! task. [`StepControl::resume`] goes back to draining on its own.
+//!
+//! ```
+//! use futures_playground::platform::{ManualPlatform, SteppedPlatform};
+//! use futures_playground::yield_now;
+//!
+//! let (executor, steps) = SteppedPlatform::executor(ManualPlatform::new);
+//! let handle = executor.spawn(async { yield_now().await });
+//! assert!(steps.step()); // polls the task once: it yields
+//! assert!(!handle.is_finished());
+//! assert!(steps.step()); // and once more: done
+//! assert!(handle.is_finished());
+//! assert!(!steps.step()); // nothing left to poll
+//! ```
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;

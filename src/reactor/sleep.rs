@@ -17,6 +17,22 @@ use crate::platform::Instant;
 /// The first poll always returns `Pending`, even for a zero delay, so a
 /// `sleep(0)` yields to the host's event loop as `setTimeout(0)` does.
 /// Dropping it before it fires removes its deadline from the reactor at once.
+///
+/// ```
+/// use std::time::Duration;
+/// use futures_playground::platform::ManualPlatform;
+/// use futures_playground::sleep;
+///
+/// let (executor, clock) = ManualPlatform::executor();
+/// let a = sleep(Duration::from_millis(300)); // made, not started
+/// let b = sleep(Duration::from_millis(200));
+/// executor.spawn(async move {
+///     b.await; // b starts now
+///     a.await; // a starts only now, 200 ms later
+/// });
+/// clock.run_until_idle();
+/// assert_eq!(executor.now().as_millis_f64(), 500.0);
+/// ```
 pub fn sleep(delay: Duration) -> Sleep {
     Sleep {
         state: State::Unregistered(Deadline::After(delay)),
