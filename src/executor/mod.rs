@@ -263,7 +263,7 @@ where
 /// Spawns on the page's default executor, even from inside another
 /// executor's task: for work that must outlive the executor it was started from.
 #[cfg(target_arch = "wasm32")]
-pub fn spawn_detached_on_default<F>(future: F) -> JoinHandle<F::Output>
+pub(crate) fn spawn_detached_on_default<F>(future: F) -> JoinHandle<F::Output>
 where
     F: Future + 'static,
     F::Output: 'static,

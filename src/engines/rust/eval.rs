@@ -15,7 +15,6 @@ use std::time::Duration;
 use super::frame::{Frame, ScopeGuard};
 use super::ops::{self, OpFuture, OpResult, Thing, Traced};
 use super::RunState;
-use crate::engines::trace::EventKind;
 use crate::engines::Value;
 use crate::executor::JoinError;
 use crate::scenario::ast::{BindingId, Block, Builtin, Expr, ExprKind, Pos, Stmt, StmtKind};
@@ -315,10 +314,4 @@ fn visit_expr(expr: &Expr, used: &mut HashSet<BindingId>, declared: &mut HashSet
         }
         _ => {}
     }
-}
-
-/// Used by the run for `log` events.
-pub(crate) fn log_event(run: &RunState, op: &crate::engines::trace::OpId, text: String) {
-    run.sink
-        .emit(EventKind::Log, op, |event| event.text = Some(text));
 }

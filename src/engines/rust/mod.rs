@@ -107,7 +107,8 @@ impl RunState {
                 pos,
             ));
         }
-        eval::log_event(self, op, text);
+        self.sink
+            .emit(EventKind::Log, op, |event| event.text = Some(text));
         Ok(())
     }
 
