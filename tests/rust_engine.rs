@@ -398,3 +398,18 @@ fn the_readme_example_passes_both_engines_checks() {
     let example = &readme[start..start + readme[start..].find("```").unwrap()];
     check_source(example).unwrap_or_else(|errors| panic!("README example refused: {errors:?}"));
 }
+
+#[test]
+fn a_spawn_event_names_the_spawn_operation_and_its_task() {
+    let done = run("let h = spawn(yield_now());\nawait h;");
+    done.assert_ok_and_quiescent();
+    let spawn = done
+        .events
+        .iter()
+        .find(|e| {
+            e.kind == EventKind::Executor && e.text.as_deref() == Some("spawn") && e.task == Some(2)
+        })
+        .expect("the executor's spawn event for task 2");
+    assert_eq!(&*spawn.op.label, "spawn(yield_now())");
+    assert_eq!(&*spawn.op.id, "1:9#0");
+}

@@ -47,6 +47,8 @@ pub(crate) struct RunState {
     live_tasks: Cell<usize>,
     /// Task id -> the operation whose events its polls and wakes belong to.
     task_ops: RefCell<Vec<(u64, OpId)>>,
+    /// The `spawn` op whose task the executor is creating right now.
+    spawning: RefCell<Option<OpId>>,
     polling: Cell<Option<u64>>,
     outcome: RefCell<Option<Outcome>>,
     done_waker: RefCell<Option<Waker>>,
@@ -167,7 +169,11 @@ impl RunState {
                 0,
             ));
         };
+        // The executor reports the spawn before it returns the handle: the op
+        // waits here so that event already belongs to it.
+        *self.spawning.borrow_mut() = Some(op.clone());
         let handle = crate::executor::spawn_on_shared(&executor, name.into(), future);
+        self.spawning.borrow_mut().take();
         self.task_ops.borrow_mut().push((handle.id().0, op));
         Ok(handle)
     }
@@ -236,7 +242,14 @@ impl RunState {
             }
             Event::WakerClone { task } => (task_op(task.0), Some(task.0), "waker-clone".into()),
             Event::WakerDrop { task } => (task_op(task.0), Some(task.0), "waker-drop".into()),
-            Event::Spawn { task, .. } => (task_op(task.0), Some(task.0), "spawn".into()),
+            Event::Spawn { task, .. } => {
+                let op = self
+                    .spawning
+                    .borrow()
+                    .clone()
+                    .unwrap_or_else(|| task_op(task.0));
+                (op, Some(task.0), "spawn".into())
+            }
             Event::Complete { task } => (task_op(task.0), Some(task.0), "complete".into()),
             Event::Cancel { task } => (task_op(task.0), Some(task.0), "cancel".into()),
             Event::DrainStart { queued } => (main(), None, format!("drain-start:{queued}")),
@@ -351,6 +364,7 @@ pub fn start(
         live_timers: Cell::new(0),
         live_tasks: Cell::new(0),
         task_ops: RefCell::new(Vec::new()),
+        spawning: RefCell::new(None),
         polling: Cell::new(None),
         outcome: RefCell::new(None),
         done_waker: RefCell::new(None),
