@@ -169,29 +169,37 @@ test('a program JS runs and Rust refuses: Rust\'s reason is shown and the JS tim
   await screenshot(page, 'playground-rust-refuses');
 });
 
-test('Step walks the recorded Rust run one poll-end at a time', { timeout: 60_000 }, async () => {
+test('replay ◀ ▶ walk the recorded Rust run one poll-end at a time', { timeout: 60_000 }, async () => {
   const { page, errors } = await open();
   await choosePreset(page, '01-timer-created-vs-polled');
   await runAndWait(page);
   const full = (await marks(page)).length;
-  const step = page.locator(`${EL} button.step`);
-  await step.click();
+  const next = page.locator(`${EL} button.replay-next`);
+  const prev = page.locator(`${EL} button.replay-prev`);
+  await next.click();
   const note = page.locator(`${EL} .replay-note`);
-  assert.match(await note.textContent(), /Step 1: task 1 poll returned Pending .*recorded run/);
+  assert.match(await note.textContent(), /Poll 1 of \d+: task 1 poll returned Pending .*recorded run/);
   await page.waitForFunction(() => document.querySelector('futures-playground').shadowRoot.querySelector('.tl-cursor:not([hidden])'));
   assert.equal(await page.locator(`${EL} .fp`).getAttribute('data-view'), 'replay');
   const first = await marks(page);
-  assert.ok(first.length < full, `step 1 shows part of the run (${first.length} < ${full})`);
+  assert.ok(first.length < full, `poll 1 shows part of the run (${first.length} < ${full})`);
   assert.equal(find(first, 'rust', 'start', 'sleep(300)').length, 0, 'after poll 1, Rust has not started sleep(300)');
   assert.equal(await page.locator(`${EL} .tasks tr[data-task="1"]`).getAttribute('data-state'), 'waiting');
   assert.ok(await page.locator(`${EL} .chip.timer`).count() >= 1, 'a timer is registered in the reactor');
-  await step.click();
+  await next.click();
   await frames(page);
-  assert.match(await note.textContent(), /Step 2:/);
+  assert.match(await note.textContent(), /Poll 2 of \d+:/);
   const second = await marks(page);
   assert.equal(find(second, 'rust', 'start', 'sleep(300)').length, 1, 'after poll 2, Rust started sleep(300)');
   assert.equal(find(second, 'rust', 'settle', 'sleep(300)').length, 0);
   await screenshot(page, 'playground-step');
+  // And back: ◀ returns to poll 1, before sleep(300) started.
+  await prev.click();
+  await frames(page);
+  assert.match(await note.textContent(), /Poll 1 of \d+:/);
+  assert.equal(find(await marks(page), 'rust', 'start', 'sleep(300)').length, 0, 'back at poll 1');
+  await prev.click();
+  assert.match(await note.textContent(), /first poll/);
   await page.locator(`${EL} button.live`).click();
   await frames(page);
   assert.equal((await marks(page)).length, full, 'Show end brings the whole run back');
@@ -380,4 +388,159 @@ test('many concurrent timers stay responsive; phone layout', { timeout: 90_000 }
   await runAndWait(small.page);
   small.errors.assertNone();
   await screenshot(small.page, 'playground-phone-dark');
+});
+
+// ---- live stepping: the toolbar's Step holds the Rust executor, one poll per step ----
+
+/** What the page shows about the stepped run, read from the DOM. */
+async function stepView(page) {
+  return page.locator(EL).evaluate((host) => {
+    const root = host.shadowRoot;
+    const step = root.querySelector('button.step');
+    const reasonId = step.getAttribute('aria-describedby');
+    const polls = root.querySelector('.tasks tr[data-task="1"] [data-field="polls"]');
+    return {
+      state: host.dataset.state,
+      stepDisabled: step.disabled,
+      reasonId,
+      reason: reasonId ? root.getElementById(reasonId)?.textContent ?? null : null,
+      last: root.querySelector('.step-last')?.textContent ?? '',
+      barHidden: root.querySelector('.stepbar').hidden,
+      continueHidden: root.querySelector('button.continue').hidden,
+      queue: [...root.querySelectorAll('[data-part="queue"] .chip')].map((c) => ({ task: Number(c.dataset.task), next: c.hasAttribute('data-next') })),
+      polls: polls ? Number(polls.textContent) : 0,
+      stepFocused: root.activeElement === step,
+    };
+  });
+}
+
+const stepEnabled = (page, timeout = 3_000) => page.waitForFunction(
+  () => !document.querySelector('futures-playground').shadowRoot.querySelector('button.step').disabled, undefined, { timeout });
+
+test('Step: the Rust executor polls one task per Step; timers keep real time; JS runs live', { timeout: 60_000 }, async () => {
+  const { page, errors } = await open();
+  await choosePreset(page, '01-timer-created-vs-polled');
+  const step = page.locator(`${EL} button.step`);
+  assert.equal(await step.isDisabled(), false, 'Step can start a run');
+
+  // Step 1 starts the run and polls the main task once.
+  const clicked = Date.now();
+  await step.click();
+  await frames(page);
+  let view = await stepView(page);
+  assert.equal(view.state, 'stepping');
+  assert.equal(view.polls, 1, 'main polled once');
+  assert.match(view.last, /Step 1 polled task 1 \(main\) → Pending/);
+  let all = await marks(page);
+  assert.equal(find(all, 'rust', 'start', 'sleep(200)').length, 1, 'Rust sleep(200) started');
+  assert.equal(find(all, 'rust', 'create', 'sleep(300)').length, 1, 'Rust sleep(300) created');
+  assert.equal(find(all, 'rust', 'start', 'sleep(300)').length, 0, 'Rust sleep(300) only created');
+  // Nothing is queued: Step waits for the reactor, and says why.
+  assert.equal(view.stepDisabled, true, 'Step waits for the timer');
+  assert.equal(view.reasonId, 'step-reason');
+  assert.match(view.reason, /Waiting: no task is queued\. The reactor queues a wake when timer \d+ fires \(due at \d+ ms\)/);
+  assert.deepEqual(view.queue, [], 'run queue empty');
+  assert.equal(view.continueHidden, false, 'Continue is offered');
+  await screenshot(page, 'playground-stepping-waiting');
+
+  // The 200 ms timer fires in real time and queues main's wake: Step comes back (onStepReady).
+  await stepEnabled(page);
+  assert.ok(Date.now() - clicked >= 150, `Step came back with the timer, not before (${Date.now() - clicked} ms)`);
+  await frames(page);
+  view = await stepView(page);
+  assert.deepEqual(view.queue, [{ task: 1, next: true }], 'main is queued, marked as the next step');
+  assert.match(view.reason, /Next step polls task 1 \(main\)/);
+  assert.equal(view.stepFocused, true, 'the keyboard focus came back to Step');
+  // ...and no Rust poll happens by itself, while JS finishes its side live.
+  await page.waitForTimeout(Math.max(0, 450 - (Date.now() - clicked)));
+  assert.ok(Date.now() - clicked >= 450);
+  await page.waitForSelector(`${EL} .total[data-engine="js"][data-state="done"]`, { state: 'attached', timeout: 3_000 });
+  await frames(page);
+  view = await stepView(page);
+  assert.equal(view.polls, 1, 'still one Rust poll, 250+ ms after the timer fired');
+  assert.equal(view.state, 'stepping');
+  all = await marks(page);
+  assert.equal(find(all, 'rust', 'settle', 'sleep(200)').length, 0, 'Rust sleep(200) settles only when polled');
+  assert.equal(find(all, 'js', 'settle', 'sleep(300)').length, 1, 'JS ran on, live');
+  assert.match(await page.locator(`${EL} .total[data-engine="rust"]`).textContent(), /stepping…/);
+  await screenshot(page, 'playground-stepping');
+
+  // Step 2 (keyboard: Enter on the focused Step): main polls b to Ready, then starts sleep(300).
+  await page.keyboard.press('Enter');
+  await frames(page);
+  view = await stepView(page);
+  assert.equal(view.polls, 2);
+  assert.match(view.last, /Step 2 polled task 1 \(main\) → Pending/);
+  all = await marks(page);
+  assert.equal(find(all, 'rust', 'settle', 'sleep(200)').length, 1);
+  assert.equal(find(all, 'rust', 'start', 'sleep(300)').length, 1, 'Rust sleep(300) starts at step 2');
+  assert.equal(view.stepDisabled, true, 'waiting for the 300 ms timer');
+
+  // Step 3 (F10) once the timer has fired: main finishes.
+  await stepEnabled(page);
+  await page.keyboard.press('F10');
+  await page.waitForSelector(`${EL}[data-state="done"]`, { state: 'attached', timeout: 5_000 });
+  await frames(page);
+  view = await stepView(page);
+  assert.equal(view.polls, 3);
+  assert.equal(view.barHidden, true);
+  assert.equal(view.continueHidden, true);
+  assert.equal(view.stepDisabled, false, 'Step can start another stepped run');
+  assert.deepEqual(await page.locator(`${EL} .out[data-engine="rust"] li`).allTextContents().then((l) => l.map((x) => x.replace(/^[\d.]+ ms/, ''))), ['done']);
+  assert.equal(await page.locator(`${EL} .engine-error`).count(), 0);
+  assert.match(await page.locator(`${EL} .status`).textContent(), /Finished: JS ok .* Rust ok .* stepped 3 times/);
+  // The finished stepped run can be replayed like any other.
+  assert.equal(await page.locator(`${EL} input.scrubber`).isDisabled(), false);
+  await page.locator(`${EL} button.replay-next`).click();
+  assert.match(await page.locator(`${EL} .replay-note`).textContent(), /Poll 1 of 3:/);
+  errors.assertNone();
+  await screenshot(page, 'playground-stepped-done');
+});
+
+test('Continue: after a step, the Rust executor runs on by itself', { timeout: 60_000 }, async () => {
+  const { page, errors } = await open();
+  await choosePreset(page, '01-timer-created-vs-polled');
+  await page.locator(`${EL} button.step`).click();
+  await page.waitForSelector(`${EL}[data-state="stepping"]`, { state: 'attached' });
+  assert.equal(await page.locator(`${EL} input.scrubber`).isDisabled(), true, 'replay waits for the run to end');
+  await page.locator(`${EL} button.continue`).click();
+  const view = await stepView(page);
+  assert.equal(view.state, 'running');
+  assert.equal(view.stepDisabled, true, 'no stepping after Continue');
+  assert.match(view.reason, /Continued after 1 step/);
+  await page.waitForSelector(`${EL}[data-state="done"]`, { state: 'attached', timeout: 5_000 });
+  await frames(page);
+  const end = await stepView(page);
+  assert.ok(end.polls >= 3, `Rust polled on by itself (${end.polls} polls)`);
+  assert.equal(await page.locator(`${EL} .tasks tr[data-task="1"]`).getAttribute('data-state'), 'done');
+  assert.deepEqual(await page.locator(`${EL} .out[data-engine="rust"] li`).allTextContents().then((l) => l.map((x) => x.replace(/^[\d.]+ ms/, ''))), ['done']);
+  assert.match(await page.locator(`${EL} .status`).textContent(), /Rust ok .*stepped 1 time, then continued/);
+  errors.assertNone();
+});
+
+test('Stop during stepping ends both sides; the next Run shows nothing from the stepped run (phone, dark)', { timeout: 60_000 }, async () => {
+  const { page, errors } = await open('index.html', { viewport: PHONE, colorScheme: 'dark' });
+  await page.locator(`${EL} textarea`).fill('log("one");\nawait sleep(700);\nlog("late one");\n');
+  await page.locator(`${EL} button.step`).click();
+  await page.waitForSelector(`${EL}[data-state="stepping"]`, { state: 'attached' });
+  assert.match((await stepView(page)).last, /Step 1 polled task 1 \(main\) → Pending/);
+  await screenshot(page, 'playground-phone-stepping');
+  await page.locator(`${EL} button.stop`).click();
+  await page.waitForSelector(`${EL}[data-state="stopped"]`, { state: 'attached', timeout: 5_000 });
+  const stopped = await page.locator(`${EL} .engine-error`).allTextContents();
+  assert.ok(stopped.some((t) => /JS stopped by a limit: run stopped/.test(t)), stopped.join(' | '));
+  assert.ok(stopped.some((t) => /Rust stopped by a limit: run stopped/.test(t)), stopped.join(' | '));
+  const view = await stepView(page);
+  assert.equal(view.barHidden, true);
+  assert.equal(view.continueHidden, true);
+  assert.equal(view.stepDisabled, false);
+  await page.locator(`${EL} textarea`).fill('log("two");\nawait sleep(300);\nlog("end two");\n');
+  await runAndWait(page);
+  const logs = (await marks(page)).filter((m) => m.kind === 'log').map((m) => m.text);
+  assert.deepEqual([...new Set(logs)].sort(), ['end two', 'two']);
+  const outputs = await page.locator(`${EL} .out li`).allTextContents();
+  assert.ok(outputs.every((t) => !/one/.test(t)), `no output from the stepped run: ${outputs.join(' | ')}`);
+  assert.equal(await page.locator(`${EL} .engine-error`).count(), 0, 'no error left over from the stopped run');
+  assert.equal((await stepView(page)).polls >= 2, true, 'the new run polled by itself');
+  errors.assertNone();
 });

@@ -6,12 +6,20 @@
 // Attributes: wasm-url, storage-key (draft key; default: id or position),
 // time-limit (ms), no-url-fragment (do not read a share link from the URL).
 // State for tests and embedders: the host's data-state is
-// loading | ready | running | done | stopped | error.
+// loading | ready | running | stepping | done | stopped | error
+// ("stepping": the Rust executor is held, one poll per Step; after Continue
+// the run is "running" again).
+//
+// Run runs both engines live. Step (no run going) starts a stepped run: JS
+// runs live, Rust's executor polls one queued task per Step (button, S or F10);
+// timers and fetches keep real time and queue their wakes for the next step.
+// Continue lets the Rust executor run on by itself; Stop stops both. The
+// replay under the timeline (scrubber, ◀ ▶) only reads a recorded run.
 import { el, fmtMs } from './dom.js';
 import { Editor } from './editor.js';
 import { CodeView, sourceOps } from './code-view.js';
 import { Timeline, show } from './timeline.js';
-import { ExecutorModel, executorAt, renderExecutor } from './executor-view.js';
+import { ExecutorModel, executorAt, renderExecutor, taskName } from './executor-view.js';
 import { TraceModel, modelAt, exprRange, rangeContains, ENGINES } from './trace-model.js';
 import { Replay } from './replay.js';
 import { encodeSource, decodeFragment, isShareFragment } from './share.js';
@@ -23,6 +31,9 @@ const CHECK_DELAY_MS = 250;
 const MAX_OUTPUT_LINES = 400;
 const LIVE_DRAW_INTERVAL_MS = 120;
 const ENGINE_NAME = { js: 'JS', rust: 'Rust' };
+const STEP_TITLE = 'Step the Rust executor: poll one queued task (S or F10). With no run going, starts a stepped run: JS runs live, Rust waits for each Step.';
+
+const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 export class FuturesPlayground extends HTMLElement {
   constructor() {
@@ -68,7 +79,13 @@ export class FuturesPlayground extends HTMLElement {
 
     ui.preset = el('select', { class: 'preset', 'aria-label': 'Example program' }, el('option', { value: '' }, 'Your program'));
     ui.run = el('button', { type: 'button', class: 'primary run', disabled: true, title: 'Run both engines (Ctrl/Cmd+Enter)' }, 'Run');
+    ui.step = el('button', { type: 'button', class: 'step', disabled: true, title: STEP_TITLE }, 'Step');
+    ui.continue = el('button', { type: 'button', class: 'continue', hidden: true, title: 'Stop stepping: the Rust executor runs on by itself' }, 'Continue');
     ui.stop = el('button', { type: 'button', class: 'stop', disabled: true }, 'Stop');
+    ui.stepLast = el('span', { class: 'step-last' });
+    ui.stepReason = el('span', { class: 'step-reason', id: 'step-reason' });
+    ui.stepBar = el('p', { class: 'stepbar', role: 'status', 'aria-live': 'polite', hidden: true },
+      el('strong', { class: 'step-mode' }, 'Stepping Rust'), ui.stepLast, ui.stepReason);
     ui.copy = el('button', { type: 'button', class: 'copy-link', disabled: true }, 'Copy link');
     ui.export = el('button', { type: 'button', class: 'export', disabled: true, title: 'Chrome Trace Event JSON; opens in Perfetto (ui.perfetto.dev)' }, 'Export trace');
     ui.download = el('a', { class: 'download', hidden: true });
@@ -86,7 +103,7 @@ export class FuturesPlayground extends HTMLElement {
       onPointAt: (pos, how) => this.pointAtSource(pos, how),
     });
     ui.diagnostics = el('ul', { class: 'diagnostics', 'aria-live': 'polite' });
-    ui.help = el('p', { class: 'help', id: 'editor-help' }, 'Tab indents; Esc then Tab leaves the editor; Ctrl/Cmd+Enter runs.');
+    ui.help = el('p', { class: 'help', id: 'editor-help' }, 'Tab indents; Esc then Tab leaves the editor; Ctrl/Cmd+Enter runs; F10 steps.');
 
     this.codeJs = new CodeView('javascript', 'JavaScript', { onPoint: (expr, how) => this.pointAt(expr, how) });
     this.codeRust = new CodeView('rust', 'Rust', { onPoint: (expr, how) => this.pointAt(expr, how) });
@@ -100,11 +117,12 @@ export class FuturesPlayground extends HTMLElement {
     const panel = (cls, title, ...children) => el('section', { class: `panel ${cls}`, 'aria-label': title }, el('h2', {}, title), ...children);
     const toolbar = el('div', { class: 'toolbar' },
       el('label', { class: 'preset-label' }, el('span', {}, 'Example'), ui.preset),
-      ui.run, ui.stop, ui.copy, ui.export, ui.download);
+      ui.run, ui.step, ui.continue, ui.stop, ui.copy, ui.export, ui.download);
 
     ui.root = el('div', { class: 'fp' },
       toolbar,
       el('div', { class: 'toolbar-extra' }, ui.status, ui.restore, ui.shareField),
+      ui.stepBar,
       ui.hiddenBanner, ui.notice, ui.info,
       el('div', { class: 'layout' },
         el('div', { class: 'col left' },
@@ -122,7 +140,10 @@ export class FuturesPlayground extends HTMLElement {
     if (matchMedia('(max-width: 640px)').matches) ui.root.querySelector('.legend')?.removeAttribute('open');
 
     ui.run.addEventListener('click', () => this.runBoth());
+    ui.step.addEventListener('click', () => this.stepClick());
+    ui.continue.addEventListener('click', () => this.continueRun());
     ui.stop.addEventListener('click', () => this.stopRun());
+    ui.root.addEventListener('keydown', (event) => this.onKey(event));
     ui.copy.addEventListener('click', () => this.copyLink());
     ui.export.addEventListener('click', () => this.exportTrace());
     ui.preset.addEventListener('change', () => this.choosePreset(ui.preset.value));
@@ -182,6 +203,7 @@ export class FuturesPlayground extends HTMLElement {
     this.ui.restore.hidden = this.stash === null;
     this.checkNow();
     this.ui.run.disabled = false;
+    this.ui.step.disabled = false;
     this.ui.copy.disabled = false;
     this.ui.status.textContent = `Ready. futures-playground ${this.wasm.version()}.`;
     this.setState('ready');
@@ -338,7 +360,11 @@ export class FuturesPlayground extends HTMLElement {
 
   // ---- running ----
 
-  runBoth() {
+  /**
+   * Runs both engines. `stepped`: the Rust side is a stepped run (JS still
+   * runs live), and its first step is taken at once.
+   */
+  runBoth({ stepped = false } = {}) {
     if (!this.wasm) return;
     if (this.run && !this.run.finished) this.stopRun();
     const source = this.editor.value;
@@ -365,6 +391,10 @@ export class FuturesPlayground extends HTMLElement {
       t0: performance.now(),
       status: { js: { state: 'running' }, rust: { state: 'running' } },
       pending: 0,
+      mode: 'run', // run | step (held for steps) | continued (was stepped, runs on)
+      stepper: null, // the Rust ScenarioRun of a stepped run, until it ends
+      steps: 0,
+      lastStep: null,
     };
     this.run = run;
     this.recorded = { js: [], rust: [] };
@@ -376,10 +406,17 @@ export class FuturesPlayground extends HTMLElement {
     this.ui.hiddenBanner.hidden = !run.wasHidden;
     for (const engine of ENGINES) this.ui.output[engine].replaceChildren();
     this.ui.export.disabled = true;
-    this.ui.run.textContent = 'Restart';
-    this.ui.stop.disabled = false;
-    this.setState('running');
-    this.ui.status.textContent = 'Running both engines…';
+    this.ui.stepLast.textContent = '';
+    const stepRust = stepped && !this.checks.rust.length;
+    if (stepped && !stepRust) this.info('Rust refuses this program, so there is nothing to step: the JS side runs live.');
+    if (stepRust) {
+      run.mode = 'step';
+      this.replay.lock('Replay opens when this stepped run ends. Meanwhile each Step polls the live Rust executor.');
+    }
+    this.setState(stepRust ? 'stepping' : 'running');
+    this.ui.status.textContent = stepRust
+      ? 'Stepping: the JS side runs live; the Rust executor polls one task per Step.'
+      : 'Running both engines…';
 
     const timeLimitMs = Number(this.getAttribute('time-limit')) || undefined;
     for (const engine of ENGINES) {
@@ -395,18 +432,178 @@ export class FuturesPlayground extends HTMLElement {
       };
       let promise;
       try {
-        promise = this.wasm.runScenario(source, { engine, timeLimitMs, onEvent, signal: controller.signal });
+        if (engine === 'rust' && stepRust) {
+          const onStepReady = () => {
+            if (this.runId === id) this.syncControls();
+          };
+          run.stepper = this.wasm.startScenario(source, { engine, stepped: true, onEvent, onStepReady, signal: controller.signal });
+          promise = run.stepper.finished;
+        } else {
+          promise = this.wasm.runScenario(source, { engine, timeLimitMs, onEvent, signal: controller.signal });
+        }
       } catch (err) {
         promise = Promise.reject(err);
       }
-      promise.then(
-        (result) => this.finishEngine(run, engine, result),
-        (err) => this.finishEngine(run, engine, { ok: false, error: { kind: 'runtime', message: err instanceof Error ? err.message : String(err) }, events: null }),
-      );
+      const done = (result) => {
+        // The run is over: nothing may call into its ScenarioRun any more.
+        if (engine === 'rust' && run.stepper) {
+          const stepper = run.stepper;
+          run.stepper = null;
+          stepper.free();
+        }
+        this.finishEngine(run, engine, result);
+      };
+      promise.then(done, (err) => done({ ok: false, error: { kind: 'runtime', message: err instanceof Error ? err.message : String(err) }, events: null }));
     }
     this.renderEngineErrors();
     if (run.pending === 0) this.finishRun(run);
+    if (run.mode === 'step') this.stepOnce();
+    this.syncControls();
     this.schedule();
+  }
+
+  // ---- stepping the live Rust executor ----
+
+  stepClick() {
+    if (!this.wasm) return;
+    if (!this.run || this.run.finished) this.runBoth({ stepped: true });
+    else this.stepOnce();
+  }
+
+  /** Polls exactly one queued Rust task, if the run is held and one is queued. */
+  stepOnce() {
+    const run = this.run;
+    const stepper = run?.stepper;
+    if (!run || run.finished || run.mode !== 'step' || !stepper) return;
+    const before = this.recorded.rust.length;
+    // The events of the poll arrive through onEvent while step() runs.
+    if (stepper.step()) {
+      run.steps += 1;
+      const events = this.recorded.rust.slice(before);
+      const start = events.find((e) => e.kind === 'executor' && e.text === 'poll-start');
+      const end = events.find((e) => e.kind === 'executor' && String(e.text).startsWith('poll-end'));
+      const task = start?.task ?? end?.task ?? null;
+      run.lastStep = {
+        n: run.steps,
+        task: task === null ? 'a task' : taskName(this.exec, task),
+        result: end ? (String(end.text).split(':')[1] === 'ready' ? 'Ready' : 'Pending') : null,
+        t: (end ?? start)?.t ?? null,
+      };
+    }
+    this.lastDraw = 0; // draw the step at once, not at the next throttled frame
+    this.syncControls();
+    this.schedule();
+  }
+
+  continueRun() {
+    const run = this.run;
+    if (!run || run.finished || run.mode !== 'step' || !run.stepper) return;
+    run.mode = 'continued';
+    run.stepper.resume();
+    this.replay.unlock();
+    this.setState('running');
+    this.ui.status.textContent = `Continued after ${plural(run.steps, 'step')}: the Rust executor runs on by itself.`;
+    this.syncControls();
+    this.schedule();
+  }
+
+  onKey(event) {
+    if (event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey || event.repeat) return;
+    const isF10 = event.key === 'F10';
+    const isS = event.key === 's' || event.key === 'S';
+    if (!isF10 && !isS) return;
+    // S is a letter: never while typing. F10 (a debugger's "step over") steps from anywhere in the element.
+    const target = event.composedPath()[0];
+    const typing = target instanceof HTMLElement && (target.matches('textarea, input, select') || target.isContentEditable);
+    if (isS && typing) return;
+    event.preventDefault();
+    if (this.ui.step.disabled) return;
+    this.stepClick();
+  }
+
+  /** Buttons, the step bar and the Step button's reason, from the run's state. */
+  syncControls() {
+    const ui = this.ui;
+    const run = this.run;
+    const active = Boolean(run && !run.finished);
+    const held = active && run.mode === 'step' && Boolean(run.stepper);
+    const canStep = held && run.stepper.canStep();
+    const hadFocus = this.shadowRoot.activeElement === ui.step;
+
+    ui.run.textContent = active ? 'Restart' : 'Run';
+    ui.stop.disabled = !active;
+    ui.continue.hidden = !held;
+    ui.continue.disabled = !held;
+
+    if (!active) {
+      ui.step.disabled = !this.wasm;
+      ui.step.removeAttribute('aria-describedby');
+      ui.step.title = STEP_TITLE;
+      ui.stepBar.hidden = true;
+      ui.stepBar.dataset.waiting = 'false';
+      ui.stepReason.textContent = '';
+      this.focusStepIfPending();
+      return;
+    }
+    ui.step.disabled = !canStep;
+    ui.step.setAttribute('aria-describedby', 'step-reason');
+    ui.stepBar.hidden = run.mode === 'run';
+    ui.stepBar.dataset.waiting = String(held && !canStep);
+    const last = run.lastStep;
+    ui.stepLast.textContent = last
+      ? `Step ${last.n} polled ${last.task}${last.result ? ` → ${last.result}` : ''}${last.t !== null ? ` at ${fmtMs(last.t)}` : ''}.`
+      : '';
+    if (run.mode === 'run') {
+      ui.step.title = 'This run goes by itself: Stop it or let it end, then Step starts a stepped run.';
+      ui.stepReason.textContent = 'This run goes by itself; Step starts a stepped run once it has ended.';
+    } else if (run.mode === 'continued') {
+      ui.step.title = 'Continued: the Rust executor runs on by itself.';
+      ui.stepReason.textContent = `Continued after ${plural(run.steps, 'step')}: the Rust executor runs on by itself until the run ends.`;
+    } else if (!run.stepper) {
+      ui.step.title = 'The Rust side has ended';
+      ui.stepReason.textContent = `The Rust side has ended (${run.status.rust.error ? `${run.status.rust.error.kind} error` : 'ok'}); the JS side is still running.`;
+    } else if (canStep) {
+      ui.step.title = STEP_TITLE;
+      const queue = this.exec.queue;
+      const more = queue.length > 1 ? ` (${queue.length - 1} more queued)` : '';
+      ui.stepReason.textContent = queue.length
+        ? `Next step polls ${taskName(this.exec, queue[0])}${more}. Press Step, S or F10.`
+        : 'A task is queued: press Step, S or F10 to poll it.';
+    } else {
+      ui.step.title = 'Waiting: no Rust task is queued';
+      ui.stepReason.textContent = this.waitingReason();
+    }
+    // A focused button that gets disabled loses the keyboard: give it back
+    // when the wake arrives, unless the user has moved on meanwhile.
+    if (hadFocus && ui.step.disabled) this.stepFocusPending = true;
+    this.focusStepIfPending();
+  }
+
+  focusStepIfPending() {
+    if (!this.stepFocusPending || this.ui.step.disabled) return;
+    this.stepFocusPending = false;
+    const outside = document.activeElement;
+    const inside = this.shadowRoot.activeElement;
+    if ((outside === null || outside === document.body || outside === this) && (inside === null || inside === this.ui.step)) {
+      this.ui.step.focus();
+    }
+  }
+
+  /** Why no step can be taken now, from what the executor view knows. */
+  waitingReason() {
+    const exec = this.exec;
+    if (exec.tasks.get(1)?.state === 'done') return 'The main task has finished: the run is ending.';
+    const timers = [...exec.timers.values()];
+    const fetches = [...exec.fetches.values()];
+    const soonest = timers.map((timer) => ({ timer, due: exec.due(timer) }))
+      .sort((a, b) => (a.due ?? Infinity) - (b.due ?? Infinity) || a.timer.deadlineAbs - b.timer.deadlineAbs)[0];
+    const timerText = soonest
+      ? `timer ${soonest.timer.id} fires${soonest.due !== null ? ` (due at ${fmtMs(soonest.due)})` : ''}`
+      : null;
+    const fetchText = fetches.length ? `${fetches[0].label} completes` : null;
+    const when = [timerText, fetchText].filter(Boolean);
+    if (!when.length) return 'Waiting: no task is queued, and no timer or fetch is pending to wake one.';
+    return `Waiting: no task is queued. The reactor queues a wake when ${when.join(', or when ')}; Step comes back then.`;
   }
 
   take(engine, event) {
@@ -444,14 +641,15 @@ export class FuturesPlayground extends HTMLElement {
     run.pending -= 1;
     this.renderEngineErrors();
     if (run.pending === 0) this.finishRun(run);
+    else this.syncControls();
     this.schedule();
   }
 
   finishRun(run) {
     run.finished = true;
     run.tEnd = performance.now() - run.t0;
-    this.ui.run.textContent = 'Run';
-    this.ui.stop.disabled = true;
+    this.replay.unlock();
+    this.syncControls();
     this.ui.export.disabled = !(this.recorded.js.length || this.recorded.rust.length);
     this.replay.update(this.recorded, true);
     const parts = ENGINES.map((engine) => {
@@ -459,7 +657,8 @@ export class FuturesPlayground extends HTMLElement {
       if (s.state === 'refused') return `${ENGINE_NAME[engine]} refused`;
       return `${ENGINE_NAME[engine]} ${s.error ? `${s.error.kind} error` : 'ok'} in ${fmtMs(this.model.end[engine])}`;
     });
-    this.ui.status.textContent = `${run.stopped ? 'Stopped' : 'Finished'}: ${parts.join(' · ')}.${run.wasHidden ? ' (Tab was hidden: timings may be stretched.)' : ''}`;
+    const steps = run.mode === 'run' ? '' : ` Rust was stepped ${plural(run.steps, 'time')}${run.mode === 'continued' ? ', then continued' : ''}.`;
+    this.ui.status.textContent = `${run.stopped ? 'Stopped' : 'Finished'}: ${parts.join(' · ')}.${steps}${run.wasHidden ? ' (Tab was hidden: timings may be stretched.)' : ''}`;
     this.setState(run.stopped ? 'stopped' : 'done');
   }
 
@@ -540,20 +739,25 @@ export class FuturesPlayground extends HTMLElement {
       this.renderExecutorView(exec, false);
       this.ui.root.dataset.view = 'replay';
     } else {
-      this.timeline.render(this.model, { now: this.now(), status: run.finished ? run.status : { js: { state: run.status.js.state }, rust: { state: run.status.rust.state } } });
-      this.renderExecutorView(this.exec, run.finished);
+      const held = !run.finished && run.mode === 'step' && run.status.rust.state === 'running';
+      const status = run.finished ? run.status
+        : { js: { state: run.status.js.state }, rust: { state: held ? 'stepping' : run.status.rust.state } };
+      this.timeline.render(this.model, { now: this.now(), status });
+      this.renderExecutorView(this.exec, run.finished, held);
       this.ui.root.dataset.view = run.finished ? 'end' : 'live';
       if (!run.finished) this.replay.update(this.recorded, false);
+      // Timers fire and fetches settle between steps: keep the reason current.
+      if (held) this.syncControls();
     }
     this.applyPointer();
   }
 
-  renderExecutorView(model, ended) {
+  renderExecutorView(model, ended, stepping = false) {
     if (this.run && this.run.status.rust.state === 'refused') {
       this.ui.executor.replaceChildren(el('p', { class: 'empty' }, 'Rust refused the program before running it, so the executor never started.'));
       return;
     }
-    renderExecutor(this.ui.executor, model, { ended });
+    renderExecutor(this.ui.executor, model, { ended, stepping });
   }
 
   setCursor(cursor) {

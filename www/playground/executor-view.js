@@ -195,19 +195,38 @@ const PHASES = [
   ['wake', 'Wake', 'a waker queued a task; the executor will poll it next'],
 ];
 
-/** Draws an ExecutorModel into `root` (replacing what was there). */
-export function renderExecutor(root, model, { ended = false } = {}) {
+/** `task 1 (main)`, `task 2 (spawn(…))`: a task as the page names it. */
+export function taskName(model, id) {
+  const task = model.tasks.get(id);
+  const label = id === 1 ? 'main' : task?.label;
+  return label ? `task ${id} (${label})` : `task ${id}`;
+}
+
+/**
+ * Draws an ExecutorModel into `root` (replacing what was there). `stepping`:
+ * the executor is held for the page's Step, so the head of the run queue is
+ * what the next step polls.
+ */
+export function renderExecutor(root, model, { ended = false, stepping = false } = {}) {
   const phase = ended ? 'done' : model.phase;
+  root.toggleAttribute('data-stepping', stepping && !ended);
   const phases = el('ol', { class: 'phases', 'aria-label': 'executor phase' },
     PHASES.map(([key, name, why]) =>
       el('li', { class: `phase${phase === key ? ' current' : ''}`, 'data-phase': key, title: why, 'aria-current': phase === key ? 'step' : null }, name)));
+  const held = stepping && !ended && model.current === null;
   const now = el('p', { class: 'exec-now' },
-    ended ? 'Run finished.' : model.current !== null ? `Polling task ${model.current}.` : phase === 'wait' ? 'Idle: waiting for a timer or a fetch.' : phase === 'wake' ? 'A task is queued.' : 'Not started.');
+    ended ? 'Run finished.'
+      : model.current !== null ? `Polling task ${model.current}.`
+        : held && model.queue.length ? `Held for a step: the next Step polls ${taskName(model, model.queue[0])}.`
+          : held ? 'Held for steps, and no task is queued: waiting for a timer or a fetch to wake one.'
+            : phase === 'wait' ? 'Idle: waiting for a timer or a fetch.' : phase === 'wake' ? 'A task is queued.' : 'Not started.');
 
   const queue = el('div', { class: 'exec-box', 'data-part': 'queue' },
     el('h4', {}, 'Run queue'),
     model.queue.length
-      ? el('ol', { class: 'chips' }, model.queue.slice(0, 30).map((id) => el('li', { class: 'chip', 'data-task': id }, `task ${id}`)),
+      ? el('ol', { class: 'chips' }, model.queue.slice(0, 30).map((id, i) => (held && i === 0
+        ? el('li', { class: 'chip next', 'data-task': id, 'data-next': '', title: 'The next Step polls this task' }, `task ${id}`, el('span', { class: 'chip-note' }, ' · next step'))
+        : el('li', { class: 'chip', 'data-task': id }, `task ${id}`))),
         model.queue.length > 30 ? el('li', { class: 'chip more' }, `+${model.queue.length - 30}`) : null)
       : el('p', { class: 'empty' }, 'empty'));
 

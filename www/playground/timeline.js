@@ -203,12 +203,13 @@ export class Timeline {
       const t = model.end[engine];
       const state = s.state ?? (model.count[engine] ? 'done' : 'idle');
       const text = state === 'running' ? `running… ${fmtMs(now[engine] ?? t)}`
+        : state === 'stepping' ? `stepping… ${fmtMs(now[engine] ?? t)}`
         : state === 'refused' ? 'refused before running'
           : state === 'idle' ? 'not run'
             : `${fmtMs(t)}${s.error ? ` · ${s.error.kind} error` : ''}`;
       totals.push(el('span', { class: `total ${engine}`, 'data-engine': engine, 'data-state': state, 'data-total': t.toFixed(1) },
         el('span', { class: 'swatch' }), `${ENGINE_NAME[engine]} total: `, el('strong', {}, text)));
-      if (model.count[engine] && state !== 'running') {
+      if (model.count[engine] && state !== 'running' && state !== 'stepping') {
         ends.push(setT(el('span', { class: `end-flag ${engine}`, title: `${ENGINE_NAME[engine]} ends at ${fmtMs(t, 1)}` }), t));
       }
     }
