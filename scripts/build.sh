@@ -21,6 +21,8 @@ echo "build: $wasm_opt_version ($wasm_opt)"
 echo "build: $(wasm-bindgen --version) ($(command -v wasm-bindgen))"
 
 wasm-pack build --release --target web --out-dir pkg "$@"
+# pkg/ becomes the npm package: the element, exports, README and types.
+node scripts/package.mjs pkg
 
 wasm_file="pkg/futures_playground_bg.wasm"
 if [ -f "$wasm_file" ]; then

@@ -3,8 +3,13 @@
 // in its shadow root, the wasm URL comes from an attribute (or sits next to
 // this module), and every instance keeps its own runs, draft and state.
 //
-// Attributes: wasm-url, storage-key (draft key; default: id or position),
-// time-limit (ms), no-url-fragment (do not read a share link from the URL).
+// Attributes: preset (an example's id) or program (or the element's own text):
+// the program to start with; panels (any of "editor code timeline executor
+// output"; default all); height (a CSS height; the element scrolls inside);
+// theme (light | dark | auto, the default: follows prefers-color-scheme);
+// time-limit (ms); storage-key (draft key; default: id or position);
+// no-url-fragment (do not read a share link from the URL); wasm-url (load the
+// wasm module from elsewhere).
 // State for tests and embedders: the host's data-state is
 // loading | ready | running | stepping | done | stopped | error
 // ("stepping": the Rust executor is held, one poll per Step; after Continue
@@ -35,6 +40,13 @@ const STEP_TITLE = 'Step the Rust executor: poll one queued task (S or F10). Wit
 
 const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
+/** A program written inside the element's tags, without the indentation of the page's markup. */
+function dedent(text) {
+  const lines = text.replace(/^\s*\n/, '').replace(/\s+$/, '').split('\n');
+  const indent = Math.min(...lines.filter((l) => l.trim()).map((l) => l.match(/^\s*/)[0].length));
+  return Number.isFinite(indent) ? lines.map((l) => l.slice(indent)).join('\n') : '';
+}
+
 export class FuturesPlayground extends HTMLElement {
   constructor() {
     super();
@@ -49,16 +61,62 @@ export class FuturesPlayground extends HTMLElement {
     this.cursor = null;
   }
 
+  static get observedAttributes() {
+    return ['theme', 'panels', 'height'];
+  }
+
   connectedCallback() {
     if (this.built) return;
     this.built = true;
     this.build();
+    this.applyLayout();
     this.start().catch((err) => this.fail('Could not start the playground', err));
   }
 
   disconnectedCallback() {
     this.run?.controller.abort();
     document.removeEventListener('visibilitychange', this.onVisibility);
+    this.darkQuery?.removeEventListener('change', this.onSchemeChange);
+  }
+
+  attributeChangedCallback() {
+    if (this.built) this.applyLayout();
+  }
+
+  /** theme, panels and height, applied whenever they change. */
+  applyLayout() {
+    const theme = this.getAttribute('theme');
+    if (!this.darkQuery) {
+      this.darkQuery = matchMedia('(prefers-color-scheme: dark)');
+      this.onSchemeChange = () => this.applyLayout();
+      this.darkQuery.addEventListener('change', this.onSchemeChange);
+    }
+    const dark = theme === 'dark' || (theme !== 'light' && this.darkQuery.matches);
+    this.dataset.theme = dark ? 'dark' : 'light';
+
+    const wanted = (this.getAttribute('panels') ?? '').split(/[\s,]+/).filter(Boolean);
+    for (const [name, section] of Object.entries(this.panels)) {
+      section.hidden = wanted.length > 0 && !wanted.includes(name);
+    }
+    for (const column of this.ui.root.querySelectorAll('.col')) {
+      column.hidden = [...column.children].every((section) => section.hidden);
+    }
+    this.ui.root.querySelector('.layout').classList.toggle('single', [...this.ui.root.querySelectorAll('.col')].some((c) => c.hidden));
+
+    // CSSOM, not a style attribute: allowed under a strict style-src.
+    this.style.height = this.getAttribute('height') ?? '';
+  }
+
+  /** The program the page's author gave: a preset, the program attribute, or the element's text. */
+  authoredProgram() {
+    const preset = this.getAttribute('preset');
+    if (preset) {
+      const found = this.presets.find((p) => p.id === preset);
+      if (found) return { source: found.program, preset: found.id };
+      this.notice(`There is no example called "${preset}"; the examples are: ${this.presets.map((p) => p.id).join(', ')}.`);
+    }
+    const text = this.getAttribute('program') ?? dedent(this.textContent ?? '');
+    return text.trim() ? { source: text, preset: null } : null;
   }
 
   get storageKey() {
@@ -119,22 +177,25 @@ export class FuturesPlayground extends HTMLElement {
       el('label', { class: 'preset-label' }, el('span', {}, 'Example'), ui.preset),
       ui.run, ui.step, ui.continue, ui.stop, ui.copy, ui.export, ui.download);
 
+    const panels = {
+      editor: panel('program', 'Program', ui.presetInfo, this.editor.root, ui.help, ui.diagnostics),
+      code: panel('generated', 'The same program, by hand', el('div', { class: 'gen-grid' }, this.codeJs.root, this.codeRust.root)),
+      timeline: panel('timeline-panel', 'Timeline', legend(), this.timeline.root, ui.engineErrors, this.replay.root),
+      executor: panel('executor-panel', 'Rust executor', ui.executor),
+      output: panel('output-panel', 'Output',
+        el('div', { class: 'out-grid' },
+          el('div', {}, el('h3', {}, 'JS'), ui.output.js),
+          el('div', {}, el('h3', {}, 'Rust'), ui.output.rust))),
+    };
+    this.panels = panels;
     ui.root = el('div', { class: 'fp' },
       toolbar,
       el('div', { class: 'toolbar-extra' }, ui.status, ui.restore, ui.shareField),
       ui.stepBar,
       ui.hiddenBanner, ui.notice, ui.info,
       el('div', { class: 'layout' },
-        el('div', { class: 'col left' },
-          panel('program', 'Program', ui.presetInfo, this.editor.root, ui.help, ui.diagnostics),
-          panel('generated', 'The same program, by hand', el('div', { class: 'gen-grid' }, this.codeJs.root, this.codeRust.root))),
-        el('div', { class: 'col right' },
-          panel('timeline-panel', 'Timeline', legend(), this.timeline.root, ui.engineErrors, this.replay.root),
-          panel('executor-panel', 'Rust executor', ui.executor),
-          panel('output-panel', 'Output',
-            el('div', { class: 'out-grid' },
-              el('div', {}, el('h3', {}, 'JS'), ui.output.js),
-              el('div', {}, el('h3', {}, 'Rust'), ui.output.rust))))));
+        el('div', { class: 'col left' }, panels.editor, panels.code),
+        el('div', { class: 'col right' }, panels.timeline, panels.executor, panels.output)));
     this.shadowRoot.replaceChildren(css, ui.root);
     // On a phone the legend would push the lanes off screen: start it closed.
     if (matchMedia('(max-width: 640px)').matches) ui.root.querySelector('.legend')?.removeAttribute('open');
@@ -173,9 +234,7 @@ export class FuturesPlayground extends HTMLElement {
   }
 
   async start() {
-    const url = this.getAttribute('wasm-url')
-      ? new URL(this.getAttribute('wasm-url'), document.baseURI).href
-      : new URL('../../pkg/futures_playground.js', import.meta.url).href;
+    const url = this.getAttribute('wasm-url') ? new URL(this.getAttribute('wasm-url'), document.baseURI).href : null;
     this.wasm = await loadWasm(url);
     this.presets = this.wasm.presets();
     this.limits = this.wasm.defaultLimits();
@@ -192,6 +251,13 @@ export class FuturesPlayground extends HTMLElement {
       } catch (err) {
         this.notice(`This share link cannot be opened: ${err.message}. Your previous program is shown instead.`);
       }
+    }
+    const authored = source === null ? this.authoredProgram() : null;
+    if (authored) {
+      // The author's program comes first; a different draft stays one click away.
+      source = authored.source;
+      if (authored.preset) this.ui.preset.value = authored.preset;
+      if (draft !== null && draft !== source) this.stash = draft;
     }
     if (source === null) source = draft;
     if (source === null) {
