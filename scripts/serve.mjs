@@ -112,9 +112,12 @@ async function handle(root, req, res) {
  * @param {{ root?: string, port?: number, host?: string }} [options]
  * @returns {Promise<{ url: string, port: number, close: () => Promise<void> }>}
  */
-export async function startServer({ root = DEFAULT_ROOT, port = 8000, host = HOST } = {}) {
+export async function startServer({ root = DEFAULT_ROOT, port = 8000, host = HOST, routes = {} } = {}) {
   const absRoot = await realpath(path.resolve(root));
   const server = createServer((req, res) => {
+    // Tests add their own endpoints (slow, failing, never answering) by path.
+    const route = routes[new URL(req.url ?? '/', 'http://x').pathname];
+    if (route) return route(req, res);
     handle(absRoot, req, res).catch((err) => {
       if (!res.headersSent) send(res, 500, 'internal error\n');
       else res.destroy(err);

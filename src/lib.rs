@@ -41,6 +41,7 @@
 //! See `ARCHITECTURE.md` for what may depend on what.
 
 pub mod combinators;
+pub mod diagnostics;
 pub mod engines;
 pub mod executor;
 pub mod platform;

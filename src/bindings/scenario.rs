@@ -11,7 +11,7 @@ use web_sys::AbortSignal;
 use super::convert;
 use crate::engines::trace::{EventListener, TraceEvent};
 use crate::engines::{self, Limits};
-use crate::platform::{BrowserPlatform, StepControl, SteppedPlatform};
+use crate::platform::{BrowserPlatform, JsCallback, StepControl, SteppedPlatform};
 use crate::scenario::{self, ScenarioError};
 use crate::Executor;
 
@@ -244,11 +244,11 @@ fn run_rust(
 
     let on_timeout = {
         let run = run.clone();
-        Closure::<dyn Fn()>::new(move || run.stop_for_time())
+        JsCallback::new(move || run.stop_for_time())
     };
     let on_abort = {
         let run = run.clone();
-        Closure::<dyn Fn()>::new(move || run.stop("run stopped"))
+        JsCallback::new(move || run.stop("run stopped"))
     };
     let signal = options
         .signal
@@ -259,7 +259,7 @@ fn run_rust(
     } else {
         options.limits.time_ms
     };
-    let dispose = watch_run(time_limit, &signal, on_timeout.as_ref(), on_abort.as_ref());
+    let dispose = watch_run(time_limit, &signal, on_timeout.as_js(), on_abort.as_js());
     if options.signal.as_ref().is_some_and(AbortSignal::aborted) {
         run.stop("run stopped");
     }
@@ -357,4 +357,21 @@ pub fn presets() -> JsValue {
         })
         .collect::<js_sys::Array>()
         .into()
+}
+
+/// `debugCounters()`: what is alive now (`executors`, `tasks`, `jsClosures`,
+/// `watchedPromises`), for leak tests: a finished run leaves each where it was.
+#[wasm_bindgen(js_name = debugCounters, unchecked_return_type = "DebugCounters")]
+pub fn debug_counters() -> JsValue {
+    let live = crate::diagnostics::live_counts();
+    let counters = Object::new();
+    convert::set(&counters, "executors", live.executors as u32);
+    convert::set(&counters, "tasks", live.tasks as u32);
+    convert::set(&counters, "jsClosures", live.js_closures as u32);
+    convert::set(
+        &counters,
+        "watchedPromises",
+        crate::reactor::fetch::promises_in_flight() as u32,
+    );
+    counters.into()
 }

@@ -99,3 +99,11 @@ export interface SmokeReport {
   wakes: number;
   events: string[];
 }
+
+/** Live object counts, for leak checks. */
+export interface DebugCounters {
+  executors: number;
+  tasks: number;
+  jsClosures: number;
+  watchedPromises: number;
+}

@@ -44,6 +44,7 @@ pub(crate) struct Shared {
 
 impl Shared {
     pub(crate) fn new(platform: Box<dyn Platform>) -> Shared {
+        crate::diagnostics::EXECUTOR.up();
         Shared {
             platform,
             run_queue: RefCell::new(VecDeque::new()),
@@ -423,5 +424,11 @@ impl Shared {
 
     pub(crate) fn native_timer_deadline(&self) -> Option<Instant> {
         self.native_timer.get()
+    }
+}
+
+impl Drop for Shared {
+    fn drop(&mut self) {
+        crate::diagnostics::EXECUTOR.down();
     }
 }

@@ -86,6 +86,7 @@ impl Task {
         executor: Weak<Shared>,
         future: TaskFuture,
     ) -> Rc<Task> {
+        crate::diagnostics::TASK.up();
         Rc::new(Task {
             id,
             name,
@@ -119,5 +120,11 @@ impl Task {
         if let Some(waker) = self.join_waker.take() {
             waker.wake();
         }
+    }
+}
+
+impl Drop for Task {
+    fn drop(&mut self) {
+        crate::diagnostics::TASK.down();
     }
 }

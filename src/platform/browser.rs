@@ -29,20 +29,41 @@ extern "C" {
 /// The longest delay `setTimeout` honours; longer ones fire at once.
 const MAX_TIMEOUT_MS: f64 = 2_147_483_647.0;
 
+/// A Rust callback handed to JavaScript, counted while it lives so leak
+/// tests can see that every one is freed.
+pub(crate) struct JsCallback(Closure<dyn Fn()>);
+
+impl JsCallback {
+    pub(crate) fn new(callback: impl Fn() + 'static) -> JsCallback {
+        crate::diagnostics::JS_CLOSURE.up();
+        JsCallback(Closure::new(callback))
+    }
+
+    pub(crate) fn as_js(&self) -> &JsValue {
+        self.0.as_ref()
+    }
+}
+
+impl Drop for JsCallback {
+    fn drop(&mut self) {
+        crate::diagnostics::JS_CLOSURE.down();
+    }
+}
+
 /// The browser platform. Owns one closure for drains and one for the timer,
 /// for the executor's whole life: none is made per wake or per timer.
 pub struct BrowserPlatform {
     scheduler: NativeScheduler,
-    _on_drain: Closure<dyn Fn()>,
-    _on_timer: Closure<dyn Fn()>,
+    _on_drain: JsCallback,
+    _on_timer: JsCallback,
 }
 
 impl BrowserPlatform {
     pub fn new(executor: ExecutorRef) -> BrowserPlatform {
         let drain_ref = executor.clone();
-        let on_drain = Closure::<dyn Fn()>::new(move || drain_ref.run_ready());
-        let on_timer = Closure::<dyn Fn()>::new(move || executor.fire_timers());
-        let scheduler = NativeScheduler::new(on_drain.as_ref(), on_timer.as_ref());
+        let on_drain = JsCallback::new(move || drain_ref.run_ready());
+        let on_timer = JsCallback::new(move || executor.fire_timers());
+        let scheduler = NativeScheduler::new(on_drain.as_js(), on_timer.as_js());
         BrowserPlatform {
             scheduler,
             _on_drain: on_drain,

@@ -20,6 +20,8 @@ mod browser;
 
 #[cfg(target_arch = "wasm32")]
 pub use browser::BrowserPlatform;
+#[cfg(target_arch = "wasm32")]
+pub(crate) use browser::JsCallback;
 pub use instant::Instant;
 pub use manual::ManualPlatform;
 pub use stepped::{StepControl, SteppedPlatform};

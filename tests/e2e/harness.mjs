@@ -80,8 +80,8 @@ function describeError(err) {
 }
 
 /** Start the server (port 0) and the browser; returns helpers and a teardown. */
-export async function setup({ root = REPO_ROOT } = {}) {
-  const server = await startServer({ root, port: 0 });
+export async function setup({ root = REPO_ROOT, routes = {} } = {}) {
+  const server = await startServer({ root, port: 0, routes });
   let browser;
   try {
     browser = await launchBrowser();
@@ -114,7 +114,7 @@ export async function setup({ root = REPO_ROOT } = {}) {
     if (!response || !response.ok()) {
       throw new Error(`GET ${url} -> ${response ? response.status() : 'no response'}`);
     }
-    return { page, context, errors, url };
+    return { page, context, errors, url, response };
   }
 
   async function teardown() {

@@ -1,0 +1,167 @@
+// What users and the browser will do to the engines: run every example a
+// hundred times in one page (memory and live objects must stop growing), serve
+// the page under the strict Content-Security-Policy, and meet failing servers:
+// a 500, a body that trickles, a connection cut mid-body, a request that never
+// answers. Needs scripts/build.sh first (scripts/test.sh does that).
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { setup, waitForState } from './harness.mjs';
+
+/** Connections the fault endpoints saw close before they finished answering. */
+const cut = { slowBody: 0, never: 0 };
+const routes = {
+  '/fault/500': (req, res) => {
+    res.writeHead(500, { 'content-type': 'text/plain' });
+    res.end('server error');
+  },
+  // Headers at once, then one byte every 100 ms for 3 s.
+  '/fault/slow-body': (req, res) => {
+    res.writeHead(200, { 'content-type': 'text/plain' });
+    let sent = 0;
+    const timer = setInterval(() => {
+      res.write('.');
+      if (++sent === 30) {
+        clearInterval(timer);
+        res.end();
+      }
+    }, 100);
+    res.on('close', () => {
+      if (sent < 30) cut.slowBody++;
+      clearInterval(timer);
+    });
+  },
+  // Half a body, then the connection is destroyed.
+  '/fault/abort-mid-body': (req, res) => {
+    res.writeHead(200, { 'content-type': 'text/plain', 'content-length': '1000' });
+    res.write('x'.repeat(500));
+    setTimeout(() => res.destroy(), 50);
+  },
+  // Never answers; counts the requests given up on.
+  '/fault/never': (req, res) => {
+    res.on('close', () => cut.never++);
+  },
+};
+
+let env;
+
+before(async () => {
+  env = await setup({ routes });
+}, { timeout: 60_000 });
+
+after(async () => {
+  await env?.teardown();
+}, { timeout: 30_000 });
+
+async function open() {
+  const { page, errors } = await env.openPage('tests/e2e/pages/engines.html');
+  await waitForState(page, 'ready', { timeout: 30_000 });
+  return { page, errors };
+}
+
+/** Wasm memory, the module's live objects, and the page's live timers and fetches. */
+function snapshot(page) {
+  return page.evaluate(async () => {
+    const wasm = await fp.default();
+    return { memory: wasm.memory.buffer.byteLength, ...fp.debugCounters(), ...engines.counters() };
+  });
+}
+
+test('every example 100 times on both engines: nothing grows after warm-up', { timeout: 300_000 }, async (t) => {
+  const { page, errors } = await open();
+  const presets = await page.evaluate(() => fp.presets().map((p) => ({ id: p.id, program: p.program })));
+  const ROUNDS = 20;
+  const PER_ROUND = 5;
+  const memory = [];
+  let warm = null;
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const preset of presets) {
+      const traces = await page.evaluate(async ([source, n]) => {
+        const runs = [];
+        for (let i = 0; i < n; i++) {
+          runs.push(fp.runScenario(source, { engine: 'js' }), fp.runScenario(source, { engine: 'rust' }));
+        }
+        return (await Promise.all(runs)).map((t) => ({ engine: t.engine, ok: t.ok, kind: t.error?.kind }));
+      }, [preset.program, PER_ROUND]);
+      for (const trace of traces) {
+        const refused = preset.id === '10-moved-future' && trace.engine === 'rust';
+        assert.ok(refused ? trace.kind === 'check' : trace.ok, `${preset.id} ${trace.engine}: ${JSON.stringify(trace)}`);
+      }
+    }
+    await page.evaluate(() => engines.pause(50));
+    const now = await snapshot(page);
+    memory.push(now.memory);
+    if (round === ROUNDS - 8) warm = now;
+  }
+  const end = await snapshot(page);
+  t.diagnostic(`wasm memory after each round: ${memory.map((m) => (m / 2 ** 20).toFixed(1)).join(', ')} MiB`);
+  // Linear memory only grows, to the highest peak so far; ten concurrent runs
+  // reach slightly different peaks, so it may still step up in early rounds.
+  // A leak grows it round after round; a healthy run stops growing.
+  const settled = memory.slice(-8);
+  assert.equal(settled.at(-1), settled[0], `wasm memory still growing in the last rounds: ${memory.join(', ')}`);
+  for (const key of ['executors', 'tasks', 'jsClosures']) {
+    assert.equal(end[key], warm[key], `${key}: ${warm[key]} after warm-up, ${end[key]} at the end`);
+  }
+  assert.equal(end.executors, 1, 'only the page default executor outlives the runs');
+  assert.equal(end.tasks, 0, 'no task outlives its run');
+  assert.equal(end.watchedPromises, 0);
+  assert.equal(end.liveTimers, 0, 'no native timer outlives its run');
+  assert.equal(end.fetchesInFlight, 0);
+  errors.assertNone();
+});
+
+test('the page is served, and works, under the strict Content-Security-Policy', { timeout: 60_000 }, async () => {
+  const { page, errors, response } = await env.openPage('index.html');
+  const policy = (await response.allHeaders())['content-security-policy'];
+  assert.equal(
+    policy,
+    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; connect-src 'self' data: blob:",
+  );
+  await page.evaluate(() => {
+    window.violations = [];
+    document.addEventListener('securitypolicyviolation', (e) => window.violations.push(`${e.violatedDirective}: ${e.blockedURI}`));
+  });
+  await page.waitForSelector('futures-playground[data-state="ready"]', { state: 'attached', timeout: 20_000 });
+  await page.locator('futures-playground button.run').click();
+  await page.waitForSelector('futures-playground[data-state="done"]', { state: 'attached', timeout: 20_000 });
+  assert.deepEqual(await page.evaluate(() => window.violations), []);
+  errors.assertNone();
+});
+
+test('failing servers: each engine shows what happened and leaves nothing hanging', { timeout: 60_000 }, async () => {
+  const { page, errors } = await open();
+  const run = (source, engine, options = {}) => page.evaluate(([s, e, o]) => fp.runScenario(s, { engine: e, ...o }), [source, engine, options]);
+  const logs = (trace) => trace.events.filter((e) => e.kind === 'log').map((e) => e.text);
+
+  for (const engine of ['js', 'rust']) {
+    // A 500 is a response, not an error.
+    const error500 = await run('log(await fetch("/fault/500"));', engine);
+    assert.equal(error500.ok, true, JSON.stringify(error500.error));
+    assert.deepEqual(logs(error500), ['500'], engine);
+
+    // A body that trickles: the status comes with the headers, at once.
+    const started = Date.now();
+    const slow = await run('log(await fetch("/fault/slow-body"));', engine);
+    assert.deepEqual(logs(slow), ['200'], engine);
+    assert.ok(Date.now() - started < 2_000, `${engine}: did not wait for the body`);
+
+    // Cut mid-body: the status was already there.
+    const cutShort = await run('log(await fetch("/fault/abort-mid-body"));', engine);
+    assert.deepEqual(logs(cutShort), ['200'], engine);
+
+    // Never answers: the time limit ends the run and gives the request up.
+    const neverBefore = cut.never;
+    const never = await run('log(await fetch("/fault/never"));', engine, { timeLimitMs: 300 });
+    assert.equal(never.error?.kind, 'limit', `${engine}: ${JSON.stringify(never.error)}`);
+    await page.evaluate(() => engines.pause(100));
+    assert.equal(cut.never, neverBefore + 1, `${engine}: the unanswered request was aborted`);
+  }
+  // The rust engine drops the response once it has the status: the trickling
+  // body is aborted, not downloaded to the end.
+  assert.ok(cut.slowBody >= 1, 'the rust engine aborted the trickling body');
+  await page.evaluate(() => engines.pause(100));
+  assert.equal((await page.evaluate(() => engines.counters())).liveTimers, 0);
+  assert.equal(await page.evaluate(() => fp.debugCounters().watchedPromises), 0);
+  errors.entries = errors.entries.filter((entry) => !/Failed to load resource|ERR_/.test(entry));
+  errors.assertNone();
+});
