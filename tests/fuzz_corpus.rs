@@ -9,7 +9,12 @@ use futures_playground::scenario::{check, parse, to_javascript, to_json, to_rust
 
 fn assert_inside(source: &str, error: &ScenarioError, name: &str) {
     let lines = source.lines().count().max(1) as u32;
-    assert!(error.line >= 1 && error.line <= lines + 1, "{name}: line {} outside 1..={}", error.line, lines + 1);
+    assert!(
+        error.line >= 1 && error.line <= lines + 1,
+        "{name}: line {} outside 1..={}",
+        error.line,
+        lines + 1
+    );
     assert!(error.col >= 1, "{name}: col {}", error.col);
 }
 
@@ -23,7 +28,9 @@ fn every_corpus_input_gets_a_result_or_an_error() {
         let bytes = std::fs::read(&path).expect("a corpus file");
         let name = path.file_name().unwrap().to_string_lossy().to_string();
         seen += 1;
-        let Ok(source) = std::str::from_utf8(&bytes) else { continue };
+        let Ok(source) = std::str::from_utf8(&bytes) else {
+            continue;
+        };
         match parse(source) {
             Err(error) => assert_inside(source, &error, &name),
             Ok(program) => {
