@@ -10,7 +10,7 @@
 // expects (a 404 or a failed request logs "Failed to load resource").
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { setup, waitForState } from './harness.mjs';
+import { setup } from './harness.mjs';
 
 /** How late a timer-driven event may be (loaded 2-core CI machine). */
 const LATE = 150;
@@ -28,11 +28,7 @@ after(async () => {
 }, { timeout: 30_000 });
 
 /** A fresh page with the package loaded. */
-async function open() {
-  const { page, errors } = await env.openPage('tests/e2e/pages/engines.html');
-  await waitForState(page, 'ready', { timeout: 30_000 });
-  return { page, errors };
-}
+const open = () => env.openEngines();
 
 /**
  * Ends a test: no late events, no live native timer or fetch left, and no page

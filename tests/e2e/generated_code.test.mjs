@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { setup, waitForState } from './harness.mjs';
+import { setup } from './harness.mjs';
 
 let env;
 let page;
@@ -17,8 +17,7 @@ const workDir = mkdtempSync(path.join(tmpdir(), 'fp-generated-'));
 
 before(async () => {
   env = await setup();
-  ({ page, errors } = await env.openPage('tests/e2e/pages/engines.html'));
-  await waitForState(page, 'ready', { timeout: 30_000 });
+  ({ page, errors } = await env.openEngines());
 }, { timeout: 60_000 });
 
 after(async () => {

@@ -5,7 +5,7 @@
 // answers. Needs scripts/build.sh first (scripts/test.sh does that).
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { setup, waitForState } from './harness.mjs';
+import { setup } from './harness.mjs';
 
 /** Connections the fault endpoints saw close before they finished answering. */
 const cut = { slowBody: 0, never: 0 };
@@ -52,11 +52,8 @@ after(async () => {
   await env?.teardown();
 }, { timeout: 30_000 });
 
-async function open() {
-  const { page, errors } = await env.openPage('tests/e2e/pages/engines.html');
-  await waitForState(page, 'ready', { timeout: 30_000 });
-  return { page, errors };
-}
+/** A fresh page with the package loaded. */
+const open = () => env.openEngines();
 
 /** Wasm memory, the module's live objects, and the page's live timers and fetches. */
 function snapshot(page) {

@@ -117,13 +117,20 @@ export async function setup({ root = REPO_ROOT, routes = {} } = {}) {
     return { page, context, errors, url, response };
   }
 
+  /** The engines' test page (tests/e2e/pages/engines.html), once its package has loaded. */
+  async function openEngines() {
+    const opened = await openPage('tests/e2e/pages/engines.html');
+    await waitForState(opened.page, 'ready', { timeout: 30_000 });
+    return opened;
+  }
+
   async function teardown() {
     for (const context of contexts) await context.close().catch(() => {});
     await browser.close().catch(() => {});
     await server.close();
   }
 
-  return { server, browser, openPage, teardown };
+  return { server, browser, openPage, openEngines, teardown };
 }
 
 /** Save a full-page screenshot to test-output/screenshots/<name>.png; returns the path. */

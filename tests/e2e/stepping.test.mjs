@@ -4,7 +4,7 @@
 // run can resume or be stopped, leaving nothing behind.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { setup, waitForState } from './harness.mjs';
+import { setup } from './harness.mjs';
 
 let env;
 
@@ -17,8 +17,7 @@ after(async () => {
 }, { timeout: 30_000 });
 
 async function open() {
-  const { page, errors } = await env.openPage('tests/e2e/pages/engines.html');
-  await waitForState(page, 'ready', { timeout: 30_000 });
+  const { page, errors } = await env.openEngines();
   // A stepped run kept on the page, with its events and step-ready calls counted.
   await page.evaluate(() => {
     window.stepped = (source) => {
