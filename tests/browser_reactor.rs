@@ -389,3 +389,38 @@ async fn an_executor_dropped_with_a_drain_and_a_timer_pending_calls_no_freed_clo
     assert_eq!(uncaught_errors(), "");
     assert_eq!(live_timeouts(), 0, "shutdown cleared the native timer");
 }
+
+#[wasm_bindgen_test]
+async fn a_task_that_keeps_waking_itself_lets_the_page_have_its_turn() {
+    setup();
+    let executor = Executor::browser();
+    let turns = Rc::new(Cell::new(0u32));
+    let counter = turns.clone();
+    let handle = executor.spawn(async move {
+        let start = performance_now();
+        while performance_now() - start < 300.0 {
+            futures_playground::yield_now().await;
+            counter.set(counter.get() + 1);
+        }
+    });
+    // A macrotask queued now must run while the task is still yielding,
+    // not only after it is done: drains give way after a slice of ~8 ms.
+    let queued_at = performance_now();
+    real_delay(0).await;
+    let waited = performance_now() - queued_at;
+    assert!(
+        !handle.is_finished(),
+        "the macrotask ran before the busy task ended"
+    );
+    assert!(
+        waited < 100.0,
+        "a macrotask waited {waited} ms behind a self-waking task"
+    );
+    within(5_000, handle).await.unwrap();
+    assert!(
+        turns.get() > 1_000,
+        "the task still ran flat out: {} yields",
+        turns.get()
+    );
+    assert_quiescent(&executor);
+}

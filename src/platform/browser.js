@@ -2,12 +2,35 @@
 // callbacks; these wrappers are what queueMicrotask and setTimeout actually
 // hold, so a microtask or timer already queued when the executor is dropped
 // finds `alive` false and never calls a freed Rust closure.
+//
+// Drains run on microtasks, in slices: once drains have kept the page busy
+// for SLICE_MS without a break (a task that keeps waking itself), the next
+// drain goes to a macrotask (a MessageChannel message, which, unlike
+// setTimeout(0), is not clamped), so rendering, input and timers get their
+// turn before the executor goes on.
+const SLICE_MS = 8;
+
 export class NativeScheduler {
   constructor(onDrain, onTimer) {
     this.alive = true;
     this.timer = undefined;
+    this.sliceStart = -Infinity;
+    this.lastDrainEnd = -Infinity;
     this.drain = () => {
-      if (this.alive) onDrain();
+      if (!this.alive) return;
+      const start = performance.now();
+      // After a pause, a new slice begins.
+      if (start - this.lastDrainEnd > 1) this.sliceStart = start;
+      try {
+        onDrain();
+      } finally {
+        this.lastDrainEnd = performance.now();
+      }
+    };
+    this.channel = new MessageChannel();
+    this.channel.port1.onmessage = () => {
+      this.sliceStart = performance.now();
+      this.drain();
     };
     this.fire = () => {
       this.timer = undefined;
@@ -16,7 +39,11 @@ export class NativeScheduler {
   }
 
   scheduleDrain() {
-    queueMicrotask(this.drain);
+    const now = performance.now();
+    // Busy: drains have followed each other with no pause for a whole slice.
+    const busy = now - this.lastDrainEnd <= 1 && now - this.sliceStart > SLICE_MS;
+    if (busy) this.channel.port2.postMessage(null);
+    else queueMicrotask(this.drain);
   }
 
   setTimer(ms) {
@@ -34,6 +61,7 @@ export class NativeScheduler {
   dispose() {
     this.alive = false;
     this.clearTimer();
+    this.channel.port1.close();
   }
 }
 
