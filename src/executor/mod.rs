@@ -11,8 +11,8 @@
 //!    anything, and a trap in the middle of a poll (a panic on wasm) leaves no
 //!    borrow behind.
 //! 2. **One drain per microtask, batch by batch.** A wake queues the task and,
-//!    if no drain is pending, asks the platform for one (`queueMicrotask` in
-//!    the browser). A drain clears its "pending" flag first, then polls only
+//!    if no drain is pending, asks the platform for one (a microtask in the
+//!    browser; after an 8 ms slice of back-to-back drains, a macrotask). A drain clears its "pending" flag first, then polls only
 //!    the tasks queued before it began; tasks woken during it run in the next.
 //! 3. **A task is queued at most once.** A wake of a queued task is merged
 //!    into the queued one (`Task::queued`).
@@ -81,7 +81,7 @@ impl Executor {
         Executor { shared }
     }
 
-    /// An executor on the browser's event loop: `queueMicrotask` for drains,
+    /// An executor on the browser's event loop: microtasks for drains (in 8 ms slices),
     /// `setTimeout` for the native timer, `performance.now()` for the clock.
     #[cfg(target_arch = "wasm32")]
     pub fn browser() -> Executor {

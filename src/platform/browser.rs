@@ -1,4 +1,5 @@
-//! The browser's event loop as a [`Platform`]: `queueMicrotask` for drains,
+//! The browser's event loop as a [`Platform`]: microtasks for drains (in 8 ms
+//! slices, then a macrotask),
 //! one `setTimeout` for the reactor, `performance.now()` for the clock.
 
 use std::time::Duration;

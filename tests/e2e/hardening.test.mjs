@@ -162,3 +162,30 @@ test('failing servers: each engine shows what happened and leaves nothing hangin
   errors.entries = errors.entries.filter((entry) => !/Failed to load resource|ERR_/.test(entry));
   errors.assertNone();
 });
+
+test('a trap in a drain surfaces as the page error event, and the next drain still runs', { timeout: 30_000 }, async () => {
+  const { page, errors } = await open();
+  const result = await page.evaluate(async () => {
+    const { NativeScheduler } = await import('/src/platform/browser.js');
+    const reported = new Promise((resolve) => {
+      window.addEventListener('error', (event) => {
+        event.preventDefault();
+        resolve(event.error?.message ?? String(event.message));
+      }, { once: true });
+    });
+    let drains = 0;
+    const scheduler = new NativeScheduler(() => {
+      drains++;
+      if (drains === 1) throw new Error('trap in a drain');
+    }, () => {});
+    scheduler.scheduleDrain();
+    const message = await reported;
+    scheduler.scheduleDrain();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    scheduler.dispose();
+    return { message, drains };
+  });
+  assert.deepEqual(result, { message: 'trap in a drain', drains: 2 });
+  errors.entries = errors.entries.filter((entry) => !entry.includes('trap in a drain'));
+  errors.assertNone();
+});
