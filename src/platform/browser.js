@@ -15,30 +15,40 @@ const SLICE_MS = 8;
 // ~30 ns where queueMicrotask costs ~800 (BENCHMARKS.md, case 2). A trap in a
 // drain is caught and reported, so it still surfaces as the page's error event.
 const RESOLVED = Promise.resolve();
+const BOUNDARY = 0;
+const DRAIN = 1;
 
 export class NativeScheduler {
   constructor(onDrain, onTimer) {
     this.alive = true;
     this.timer = undefined;
-    this.sliceStart = -Infinity;
-    this.lastDrainEnd = -Infinity;
+    // A slice: drains that followed each other within one macrotask. It opens
+    // with the first drain after a macrotask boundary and closes when the
+    // boundary message posted then comes back (the microtasks ran out).
+    this.sliceOpen = false;
+    this.sliceStart = 0;
+    this.drainsInSlice = 0;
+    this.giveWay = false;
     this.drain = () => {
       if (!this.alive) return;
-      const start = performance.now();
-      // After a pause, a new slice begins.
-      if (start - this.lastDrainEnd > 1) this.sliceStart = start;
+      if (!this.sliceOpen) {
+        this.sliceOpen = true;
+        this.sliceStart = performance.now();
+        this.drainsInSlice = 0;
+        this.channel.port2.postMessage(BOUNDARY);
+      }
+      // The clock costs more than a drain of one short poll: read it now and then.
+      if (++this.drainsInSlice % 32 === 0 && performance.now() - this.sliceStart > SLICE_MS) this.giveWay = true;
       try {
         onDrain();
       } catch (error) {
         reportError(error);
-      } finally {
-        this.lastDrainEnd = performance.now();
       }
     };
     this.channel = new MessageChannel();
-    this.channel.port1.onmessage = () => {
-      this.sliceStart = performance.now();
-      this.drain();
+    this.channel.port1.onmessage = (message) => {
+      if (message.data === BOUNDARY) this.sliceOpen = false;
+      else this.drain();
     };
     this.fire = () => {
       this.timer = undefined;
@@ -47,11 +57,13 @@ export class NativeScheduler {
   }
 
   scheduleDrain() {
-    const now = performance.now();
-    // Busy: drains have followed each other with no pause for a whole slice.
-    const busy = now - this.lastDrainEnd <= 1 && now - this.sliceStart > SLICE_MS;
-    if (busy) this.channel.port2.postMessage(null);
-    else RESOLVED.then(this.drain);
+    if (this.giveWay) {
+      // Let the page render and handle input first: the drain waits for a macrotask.
+      this.giveWay = false;
+      this.channel.port2.postMessage(DRAIN);
+    } else {
+      RESOLVED.then(this.drain);
+    }
   }
 
   setTimer(ms) {
