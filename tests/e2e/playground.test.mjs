@@ -544,3 +544,20 @@ test('Stop during stepping ends both sides; the next Run shows nothing from the 
   assert.equal((await stepView(page)).polls >= 2, true, 'the new run polled by itself');
   errors.assertNone();
 });
+
+test('a run in a hidden tab shows the throttling warning', { timeout: 60_000 }, async () => {
+  const { page, errors } = await open();
+  await page.locator(`${EL} textarea`).fill('await sleep(400);\nlog("done");');
+  await page.locator(`${EL} button.run`).click();
+  await page.waitForSelector(`${EL}[data-state="running"]`, { state: 'attached', timeout: 10_000 });
+  // Headless Chromium never hides its tab: tell the page it was hidden, as a browser would.
+  await page.evaluate(() => {
+    Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true });
+    document.dispatchEvent(new Event('visibilitychange'));
+  });
+  const banner = page.locator(`${EL} .hidden-tab`);
+  assert.equal(await banner.isVisible(), true, 'the warning shows');
+  assert.match(await banner.textContent(), /hidden|background/i);
+  await page.waitForSelector(`${EL}[data-state="done"]`, { state: 'attached', timeout: 20_000 });
+  errors.assertNone();
+});

@@ -130,7 +130,7 @@ export class FuturesPlayground extends HTMLElement {
     const ui = {};
     this.ui = ui;
 
-    ui.hiddenBanner = el('p', { class: 'banner warn', role: 'status', hidden: true },
+    ui.hiddenBanner = el('p', { class: 'banner warn hidden-tab', role: 'status', hidden: true },
       'This tab was in the background during the run. Browsers slow timers in hidden tabs, so this run\'s times may be stretched. Run again with the tab visible for true timings.');
     ui.notice = el('div', { class: 'banner error', role: 'alert', hidden: true });
     ui.info = el('div', { class: 'banner info', role: 'status', hidden: true });
