@@ -1,6 +1,7 @@
 //! What JavaScript sees of the crate (`pkg/futures_playground.js`).
 
 mod convert;
+mod panic;
 mod scenario;
 
 /// The TypeScript shapes of what the exports take and give.

@@ -1,16 +1,19 @@
+import { currentInstance } from './panic.js';
+
 // Ends a run when its time limit passes or its AbortSignal fires. The
 // returned function disposes the watch; after that the Rust callbacks, which
 // are about to be freed, are never called.
 export function watchRun(timeMs, signal, onTimeout, onAbort) {
+  const instance = currentInstance;
   let alive = true;
   // A stepped run has no time limit (Infinity): a person sets its pace.
   const timer = Number.isFinite(timeMs)
     ? setTimeout(() => {
-        if (alive) onTimeout();
+        if (alive && instance === currentInstance) onTimeout();
       }, timeMs)
     : undefined;
   const abort = () => {
-    if (alive) onAbort();
+    if (alive && instance === currentInstance) onAbort();
   };
   if (signal) signal.addEventListener('abort', abort);
   return () => {
@@ -32,7 +35,9 @@ export function stopFunction(controller) {
 
 // Calls back a microtask later, outside whatever Rust code noticed the event.
 export function deferCall(callback) {
+  const instance = currentInstance;
   queueMicrotask(() => {
+    if (instance !== currentInstance) return;
     try {
       callback();
     } catch (error) {

@@ -32,6 +32,12 @@ extern "C" {
     fn defer_call(callback: &Function);
 }
 
+#[wasm_bindgen(module = "/src/bindings/panic.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = settleOnPanic)]
+    fn settle_on_panic(resolve: &Function) -> Function;
+}
+
 /// The options `runScenario` understands.
 struct RunOptions {
     engine: Engine,
@@ -114,10 +120,21 @@ impl RunOptions {
 /// Never rejects for a bad program: refusals and failures are in the trace.
 #[wasm_bindgen(js_name = runScenario, unchecked_return_type = "Promise<Trace>")]
 pub fn run_scenario(
-    source: &str,
+    #[wasm_bindgen(unchecked_param_type = "string")] source: JsValue,
     #[wasm_bindgen(unchecked_param_type = "RunOptions")] options: JsValue,
 ) -> Result<Promise, JsValue> {
     Ok(start_scenario(source, options)?.finished)
+}
+
+/// The program text of an export's `source` argument. Taken as a JS value
+/// and copied in here, after the call has entered the module: a string
+/// argument is copied into the module's memory before the call's guard runs,
+/// and after a panic that guard replaces the instance (bindings/panic.rs), so
+/// the copy would be in the old instance's memory.
+fn source_text(source: &JsValue) -> Result<String, JsValue> {
+    source
+        .as_string()
+        .ok_or_else(|| js_sys::TypeError::new("the program must be a string").into())
 }
 
 /// A run in progress, from `startScenario`.
@@ -174,9 +191,11 @@ impl ScenarioRun {
 /// a person sets its pace.
 #[wasm_bindgen(js_name = startScenario)]
 pub fn start_scenario(
-    source: &str,
+    #[wasm_bindgen(unchecked_param_type = "string")] source: JsValue,
     #[wasm_bindgen(unchecked_param_type = "RunOptions")] options: JsValue,
 ) -> Result<ScenarioRun, JsValue> {
+    super::panic::install_hook();
+    let source = &source_text(&source)?;
     let mut options = RunOptions::from_js(&options)?;
     // The run's own stop, and the caller's signal if any, end it alike.
     let controller = web_sys::AbortController::new()?;
@@ -269,11 +288,13 @@ fn run_rust(
         let (executor, run, dispose, on_timeout, on_abort) = parts
             .take()
             .expect("a Promise runs its executor function once");
+        let unwatch_panic = settle_on_panic(&resolve);
         // Waits on the page's default executor: the run's own executor is
         // shut down when the run ends.
         crate::executor::spawn_detached_on_default(async move {
             let outcome = run.finished().await;
             let _ = dispose.call0(&JsValue::NULL);
+            let _ = unwatch_panic.call0(&JsValue::NULL);
             drop((on_timeout, on_abort));
             let trace = convert::trace("rust", outcome.error.as_ref(), &run.take_events());
             drop(executor);
@@ -286,7 +307,10 @@ fn run_rust(
 /// `checkScenario(source)`: `{ js: Error[], rust: Error[] }`, each engine's
 /// refusals without running. The js engine refuses only what does not parse.
 #[wasm_bindgen(js_name = checkScenario, unchecked_return_type = "CheckResult")]
-pub fn check_scenario(source: &str) -> JsValue {
+pub fn check_scenario(
+    #[wasm_bindgen(unchecked_param_type = "string")] source: JsValue,
+) -> Result<JsValue, JsValue> {
+    let source = &source_text(&source)?;
     let (js, rust) = match scenario::parse(source) {
         Err(error) => (vec![error.clone()], vec![error]),
         Ok(program) => (Vec::new(), scenario::check(&program)),
@@ -294,13 +318,16 @@ pub fn check_scenario(source: &str) -> JsValue {
     let result = Object::new();
     convert::set(&result, "js", convert::errors(&js));
     convert::set(&result, "rust", convert::errors(&rust));
-    result.into()
+    Ok(result.into())
 }
 
 /// `parseScenario(source)`: `{ ok: true, program }` with the tree as JSON
 /// text (shape: `scenario::json`), or `{ ok: false, error }`.
 #[wasm_bindgen(js_name = parseScenario, unchecked_return_type = "ParseResult")]
-pub fn parse_scenario(source: &str) -> JsValue {
+pub fn parse_scenario(
+    #[wasm_bindgen(unchecked_param_type = "string")] source: JsValue,
+) -> Result<JsValue, JsValue> {
+    let source = &source_text(&source)?;
     let result = Object::new();
     match scenario::parse(source) {
         Ok(program) => {
@@ -312,13 +339,16 @@ pub fn parse_scenario(source: &str) -> JsValue {
             convert::set(&result, "error", convert::error(&error));
         }
     }
-    result.into()
+    Ok(result.into())
 }
 
 /// `generateCode(source)`: `{ ok: true, javascript, rust }`, the program as
 /// idiomatic hand-written code, or `{ ok: false, error }`.
 #[wasm_bindgen(js_name = generateCode, unchecked_return_type = "GeneratedCode")]
-pub fn generate_code(source: &str) -> JsValue {
+pub fn generate_code(
+    #[wasm_bindgen(unchecked_param_type = "string")] source: JsValue,
+) -> Result<JsValue, JsValue> {
+    let source = &source_text(&source)?;
     let result = Object::new();
     match scenario::parse(source) {
         Ok(program) => {
@@ -331,7 +361,7 @@ pub fn generate_code(source: &str) -> JsValue {
             convert::set(&result, "error", convert::error(&error));
         }
     }
-    result.into()
+    Ok(result.into())
 }
 
 /// `defaultLimits()`: the limits every run has unless told otherwise.

@@ -44,7 +44,17 @@ export interface Trace {
   engine: "js" | "rust";
   ok: boolean;
   error?: ScenarioError;
-  events: TraceEvent[];
+  /**
+   * Every event of the run; `null` when the module panicked during the run
+   * (then `restarted` is true): the instance that recorded them was replaced,
+   * and the events reached the caller only through `onEvent`.
+   */
+  events: TraceEvent[] | null;
+  /**
+   * The module panicked during the run and was replaced by a fresh instance:
+   * objects from before (a `ScenarioRun`) must not be used, not even freed.
+   */
+  restarted?: true;
 }
 
 export interface RunOptions {

@@ -32,6 +32,24 @@ impl Drop for CurrentGuard {
     }
 }
 
+/// After a trap in one of `executor`'s polls, its drain's guard never ran:
+/// the executor stays current, and alive, until this forgets it. Drains never
+/// nest, so outside a drain nothing should be current.
+pub(crate) fn forget_abandoned(executor: &Shared) {
+    let stale = CURRENT.with(|current| {
+        let mut current = current.borrow_mut();
+        if current
+            .as_ref()
+            .is_some_and(|current| std::ptr::eq(Rc::as_ptr(current), executor))
+        {
+            current.take()
+        } else {
+            None
+        }
+    });
+    drop(stale);
+}
+
 /// The current executor; outside any drain, the page's default executor in
 /// the browser, and `None` natively.
 pub(crate) fn current() -> Option<Rc<Shared>> {

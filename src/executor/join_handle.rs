@@ -54,13 +54,20 @@ pub enum JoinError {
     Cancelled,
     /// The output was already taken by an earlier poll of this handle.
     OutputTaken,
+    /// The task panicked in a poll, with this message. On wasm a panic is a
+    /// trap that abandons the poll; the executor reports it at its next drain.
+    Panicked(String),
 }
+
+/// What a panicked task leaves in its output slot for its join handle.
+pub(crate) struct Panicked(pub(crate) String);
 
 impl fmt::Display for JoinError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             JoinError::Cancelled => f.write_str("task was cancelled"),
             JoinError::OutputTaken => f.write_str("task output was already taken"),
+            JoinError::Panicked(message) => write!(f, "task panicked: {message}"),
         }
     }
 }
@@ -116,7 +123,13 @@ impl<T: 'static> Future for JoinHandle<T> {
                     .expect("a JoinHandle<T> is only made for a task whose output is T")),
                 None => Err(JoinError::OutputTaken),
             }),
-            Phase::Cancelled => Poll::Ready(Err(JoinError::Cancelled)),
+            Phase::Cancelled => Poll::Ready(Err(match self.task.output.take() {
+                Some(output) => match output.downcast::<Panicked>() {
+                    Ok(panicked) => JoinError::Panicked(panicked.0),
+                    Err(_) => JoinError::Cancelled,
+                },
+                None => JoinError::Cancelled,
+            })),
             Phase::Idle | Phase::Running => {
                 let stored = self.task.join_waker.take();
                 let waker = match stored {

@@ -9,7 +9,8 @@
 //!    list and the timer queue are `RefCell`s borrowed only for one push, pop
 //!    or lookup. A poll may therefore spawn, wake, abort, sleep or drop
 //!    anything, and a trap in the middle of a poll (a panic on wasm) leaves no
-//!    borrow behind.
+//!    borrow behind. The next drain finds that abandoned poll and finishes
+//!    its task as panicked (`JoinError::Panicked`).
 //! 2. **One drain per microtask, batch by batch.** A wake queues the task and,
 //!    if no drain is pending, asks the platform for one (a microtask in the
 //!    browser; after an 8 ms slice of back-to-back drains, a macrotask). A drain clears its "pending" flag first, then polls only

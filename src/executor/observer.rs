@@ -42,6 +42,9 @@ pub enum Event<'a> {
     /// The task was cancelled (aborted, or dropped at shutdown) before completing;
     /// its future has been dropped.
     Cancel { task: TaskId },
+    /// The task panicked in a poll that never returned (a trap on wasm),
+    /// found at the next drain; it is finished, as if cancelled.
+    Panic { task: TaskId, message: &'a str },
     /// A sleep registered its deadline with the reactor (at its first poll).
     TimerRegister { timer: TimerKey, deadline: Instant },
     /// A deadline passed and its waker was woken.

@@ -5,12 +5,13 @@ use std::any::Any;
 use std::borrow::Cow;
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
-use std::rc::Rc;
+use std::rc::{Rc, Weak};
 use std::task::{Context, Poll, Waker};
 
 use slab::Slab;
 
 use super::current;
+use super::join_handle::Panicked;
 use super::observer::{Event, Observer, WakeOutcome};
 use super::task::{Phase, Task, TaskFuture, TaskId, TaskInfo};
 use super::waker::BorrowedWaker;
@@ -34,6 +35,9 @@ pub(crate) struct Shared {
     next_task_id: Cell<u64>,
     /// The task being polled right now, for observers and the reactor.
     polling: Cell<Option<TaskId>>,
+    /// The same task, for `recover_abandoned_poll`: still set when a drain
+    /// begins, it names a poll that never returned (a trap).
+    polled: Cell<Option<Weak<Task>>>,
     timers: RefCell<TimerQueue>,
     /// The deadline the native timer is armed for, if it is armed.
     native_timer: Cell<Option<Instant>>,
@@ -52,6 +56,7 @@ impl Shared {
             live_tasks: RefCell::new(Slab::new()),
             next_task_id: Cell::new(1),
             polling: Cell::new(None),
+            polled: Cell::new(None),
             timers: RefCell::new(TimerQueue::new()),
             native_timer: Cell::new(None),
             observer: RefCell::new(None),
@@ -161,6 +166,7 @@ impl Shared {
     fn run_queued(self: &Rc<Self>, at_most: usize) -> usize {
         // Cleared first: a wake from here on must ask for a new drain.
         self.drain_scheduled.set(false);
+        self.recover_abandoned_poll();
         if self.shut_down.get() {
             return 0;
         }
@@ -196,12 +202,14 @@ impl Shared {
         };
         task.phase.set(Phase::Running);
         let outer = self.polling.replace(Some(task.id));
+        let outer_task = self.polled.replace(Some(Rc::downgrade(task)));
         self.emit(Event::PollStart { task: task.id });
 
         let waker = BorrowedWaker::new(task);
         let poll = future.as_mut().poll(&mut Context::from_waker(&waker));
 
         self.polling.set(outer);
+        self.polled.set(outer_task);
         self.emit(Event::PollEnd {
             task: task.id,
             ready: poll.is_ready(),
@@ -231,6 +239,41 @@ impl Shared {
             drop(output);
         }
         drop(future);
+        task.notify_join_handle();
+    }
+
+    /// Finishes the task whose poll never returned, if there is one. On wasm
+    /// a panic is a trap: the poll's frame is abandoned with `polled` still
+    /// set, the task `Running` and its future lost with the frame. Drains
+    /// never nest, so a drain that finds `polled` set has found such a poll.
+    /// The task ends as panicked: its join handle gets
+    /// [`JoinError::Panicked`](super::JoinError::Panicked) instead of waiting
+    /// forever. (Natively a panic unwinds to the same state, which is how the
+    /// tests reach it.)
+    fn recover_abandoned_poll(&self) {
+        let Some(abandoned) = self.polled.take() else {
+            return;
+        };
+        self.polling.set(None);
+        // The trap also skipped the guard that makes this executor current.
+        current::forget_abandoned(self);
+        let Some(task) = abandoned.upgrade() else {
+            return;
+        };
+        if task.phase.get() != Phase::Running {
+            return;
+        }
+        let message = crate::panics::take_last_message()
+            .unwrap_or_else(|| "the task's poll never returned".to_string());
+        task.phase.set(Phase::Cancelled);
+        self.forget_task(&task);
+        self.emit(Event::Panic {
+            task: task.id,
+            message: &message,
+        });
+        if task.has_join_handle.get() {
+            task.output.set(Some(Box::new(Panicked(message))));
+        }
         task.notify_join_handle();
     }
 

@@ -10,6 +10,8 @@
 // turn before the executor goes on.
 const SLICE_MS = 8;
 
+import { currentInstance } from '../bindings/panic.js';
+
 // Drains are queued as reactions to a promise that is already resolved: the
 // same microtask queue as queueMicrotask, but in Chromium a reaction costs
 // ~30 ns where queueMicrotask costs ~800 (BENCHMARKS.md, case 2). A trap in a
@@ -21,6 +23,9 @@ const DRAIN = 1;
 export class NativeScheduler {
   constructor(onDrain, onTimer) {
     this.alive = true;
+    // After a panic the module is replaced (bindings/panic.js): a scheduler
+    // of the old instance must not call into it again.
+    const instance = currentInstance;
     this.timer = undefined;
     // A slice: drains that followed each other within one macrotask. It opens
     // with the first drain after a macrotask boundary and closes when the
@@ -30,7 +35,7 @@ export class NativeScheduler {
     this.drainsInSlice = 0;
     this.giveWay = false;
     this.drain = () => {
-      if (!this.alive) return;
+      if (!this.alive || instance !== currentInstance) return;
       if (!this.sliceOpen) {
         this.sliceOpen = true;
         this.sliceStart = performance.now();
@@ -43,6 +48,10 @@ export class NativeScheduler {
         onDrain();
       } catch (error) {
         reportError(error);
+        // A trap abandoned the drain part-way. Unless the instance is being
+        // replaced, drain again: the executor finishes the task whose poll
+        // trapped (its join handle reports the panic) and goes on.
+        if (instance === currentInstance) RESOLVED.then(this.drain);
       }
     };
     this.channel = new MessageChannel();
@@ -52,7 +61,7 @@ export class NativeScheduler {
     };
     this.fire = () => {
       this.timer = undefined;
-      if (this.alive) onTimer();
+      if (this.alive && instance === currentInstance) onTimer();
     };
   }
 

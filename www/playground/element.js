@@ -515,7 +515,9 @@ export class FuturesPlayground extends HTMLElement {
         if (engine === 'rust' && run.stepper) {
           const stepper = run.stepper;
           run.stepper = null;
-          stepper.free();
+          // After a panic the module is a fresh instance: freeing an object
+          // of the old one would free memory of the new one.
+          if (!result?.restarted) stepper.free();
         }
         this.finishEngine(run, engine, result);
       };

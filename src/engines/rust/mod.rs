@@ -252,6 +252,18 @@ impl RunState {
             }
             Event::Complete { task } => (task_op(task.0), Some(task.0), "complete".into()),
             Event::Cancel { task } => (task_op(task.0), Some(task.0), "cancel".into()),
+            Event::Panic { task, message } => {
+                let op = task_op(task.0);
+                self.sink.emit(EventKind::Executor, &op, |e| {
+                    e.task = Some(task.0);
+                    e.text = Some("panic".into());
+                });
+                // Whatever state the panic interrupted is not to be trusted:
+                // the run ends here, its other tasks dropped.
+                let error = format!("a task panicked: {message}");
+                self.finish(Some(ScenarioError::new(ErrorKind::Runtime, error, 0, 0)));
+                return;
+            }
             Event::DrainStart { queued } => (main(), None, format!("drain-start:{queued}")),
             Event::DrainEnd => (main(), None, "drain-end".into()),
             Event::TimerRegister { timer, deadline } => (

@@ -110,6 +110,7 @@ impl Future for Traced {
             }
             this.run.sink.emit(EventKind::Start, &this.op, |_| {});
         }
+        crate::panics::panic_if_asked();
         let task = this.run.current_task();
         let poll = this.inner.as_mut().poll(cx);
         this.run.sink.emit(EventKind::Poll, &this.op, |event| {
