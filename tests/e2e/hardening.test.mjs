@@ -226,3 +226,28 @@ test('a panic inside a Rust task: the page shows it, the engine comes back fresh
   errors.entries = errors.entries.filter((entry) => !/unreachable/.test(entry));
   errors.assertNone();
 });
+
+test('a panic while stepping: the held run ends with the message; its handle is not touched; Run works after', { timeout: 60_000 }, async () => {
+  const EL = 'futures-playground';
+  const { page, errors } = await env.openPage('index.html');
+  await page.waitForSelector(`${EL}[data-state="ready"]`, { state: 'attached', timeout: 20_000 });
+  await page.locator(`${EL} textarea`).fill('log("one");\nawait sleep(50);\nlog("two");\n');
+  const step = page.locator(`${EL} button.step`);
+  await step.click(); // starts the stepped run: main polled once, now waits for its timer
+  await page.waitForSelector(`${EL}[data-state="stepping"]`, { state: 'attached', timeout: 10_000 });
+  await page.waitForFunction((el) => {
+    const button = document.querySelector(el).shadowRoot.querySelector('button.step');
+    return button && !button.disabled;
+  }, EL, { timeout: 5_000 });
+  await page.evaluate(async () => (await import('/pkg/futures_playground.js')).debugPanicInNextPoll('panic on a step'));
+  await step.click(); // this poll panics
+  await page.waitForSelector(`${EL}[data-state="done"]`, { state: 'attached', timeout: 10_000 });
+  assert.match(await page.locator(`${EL} .engine-error.rust`).innerText(), /the engine panicked: panic on a step/);
+
+  await page.locator(`${EL} button.run`).click();
+  await page.waitForSelector(`${EL}[data-state="done"]`, { state: 'attached', timeout: 20_000 });
+  assert.equal(await page.locator(`${EL} .engine-error`).count(), 0);
+  assert.match(await page.locator(`${EL} ol.out[data-engine="rust"]`).innerText(), /one[\s\S]*two/);
+  errors.entries = errors.entries.filter((entry) => !/unreachable/.test(entry));
+  errors.assertNone();
+});
