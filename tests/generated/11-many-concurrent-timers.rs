@@ -6,7 +6,7 @@ async fn scenario() -> Result<(), Error> {
     for _ in 0..1000 {
         drop(spawn(sleep(Duration::from_millis(100))));
     }
-    sleep(Duration::from_millis(150)).await?;
+    sleep(Duration::from_millis(400)).await?;
     println!("all fired");
     Ok(())
 }
