@@ -9,23 +9,15 @@
 // page error, console error or web error (harness), except console lines a test
 // expects (a 404 or a failed request logs "Failed to load resource").
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { setup } from './harness.mjs';
+import { describe, test } from 'node:test';
+import { sharedSetup } from './harness.mjs';
 
 /** How late a timer-driven event may be (loaded 2-core CI machine). */
 const LATE = 150;
 /** How early (clock granularity, run start vs timer set). */
 const EARLY = 5;
 
-let env;
-
-before(async () => {
-  env = await setup();
-}, { timeout: 60_000 });
-
-after(async () => {
-  await env?.teardown();
-}, { timeout: 30_000 });
+const env = sharedSetup();
 
 /** A fresh page with the package loaded. */
 const open = () => env.openEngines();

@@ -4,8 +4,8 @@
 // a 500, a body that trickles, a connection cut mid-body, a request that never
 // answers. Needs scripts/build.sh first (scripts/test.sh does that).
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { setup } from './harness.mjs';
+import { test } from 'node:test';
+import { sharedSetup } from './harness.mjs';
 
 /** Connections the fault endpoints saw close before they finished answering. */
 const cut = { slowBody: 0, never: 0 };
@@ -42,15 +42,7 @@ const routes = {
   },
 };
 
-let env;
-
-before(async () => {
-  env = await setup({ routes });
-}, { timeout: 60_000 });
-
-after(async () => {
-  await env?.teardown();
-}, { timeout: 30_000 });
+const env = sharedSetup({ routes });
 
 /** A fresh page with the package loaded. */
 const open = () => env.openEngines();

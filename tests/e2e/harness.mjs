@@ -13,6 +13,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { startServer } from '../../scripts/serve.mjs';
+import { after, before } from 'node:test';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const OUTPUT_DIR = path.join(REPO_ROOT, 'test-output');
@@ -156,4 +157,29 @@ export async function waitForState(page, states, { timeout = 20_000 } = {}) {
     throw new Error(`page reached state "${state}" instead of ${wanted.join('|')}: ${alert ?? ''}`);
   }
   return state;
+}
+
+/**
+ * One test file's environment (the server and the browser of `setup`), set
+ * up before its first test and torn down after its last. The returned object
+ * forwards to it once the tests run.
+ */
+export function sharedSetup(options = {}) {
+  let env;
+  before(async () => {
+    env = await setup(options);
+  }, { timeout: 60_000 });
+  after(async () => {
+    await env?.teardown();
+  }, { timeout: 30_000 });
+  return {
+    openPage: (...args) => env.openPage(...args),
+    openEngines: (...args) => env.openEngines(...args),
+    get server() {
+      return env.server;
+    },
+    get browser() {
+      return env.browser;
+    },
+  };
 }

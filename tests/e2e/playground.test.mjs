@@ -5,22 +5,14 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { deflateRawSync } from 'node:zlib';
-import { after, before, test } from 'node:test';
-import { screenshot, setup } from './harness.mjs';
+import { test } from 'node:test';
+import { screenshot, sharedSetup } from './harness.mjs';
 
 const DESKTOP = { width: 1280, height: 800 };
 const PHONE = { width: 390, height: 844 };
 const EL = 'futures-playground';
 
-let env;
-
-before(async () => {
-  env = await setup();
-}, { timeout: 60_000 });
-
-after(async () => {
-  await env?.teardown();
-}, { timeout: 30_000 });
+const env = sharedSetup();
 
 async function open(path = 'index.html', { viewport = DESKTOP, colorScheme = 'light', state = 'ready' } = {}) {
   const opened = await env.openPage(path, { viewport, colorScheme });

@@ -2,19 +2,12 @@
 // wasm package from /pkg, runs `smoke(ms)` once on load, and renders the result.
 // Needs `scripts/build.sh` first (scripts/test.sh does that).
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { SCREENSHOT_DIR, screenshot, setup, waitForState } from './harness.mjs';
+import { after, test } from 'node:test';
+import { SCREENSHOT_DIR, screenshot, sharedSetup, waitForState } from './harness.mjs';
 
-let env;
+const env = sharedSetup();
 
-before(async () => {
-  env = await setup();
-}, { timeout: 60_000 });
-
-after(async () => {
-  await env?.teardown();
-  console.log(`screenshots: ${SCREENSHOT_DIR}`);
-}, { timeout: 30_000 });
+after(() => console.log(`screenshots: ${SCREENSHOT_DIR}`));
 
 test('smoke page loads the wasm package and runs smoke() on load', { timeout: 60_000 }, async (t) => {
   const { page, errors } = await env.openPage('smoke.html');

@@ -3,18 +3,10 @@
 // timers keep real time and their wakes wait for the next step, and a stepped
 // run can resume or be stopped, leaving nothing behind.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { setup } from './harness.mjs';
+import { test } from 'node:test';
+import { sharedSetup } from './harness.mjs';
 
-let env;
-
-before(async () => {
-  env = await setup();
-}, { timeout: 60_000 });
-
-after(async () => {
-  await env?.teardown();
-}, { timeout: 30_000 });
+const env = sharedSetup();
 
 async function open() {
   const { page, errors } = await env.openEngines();
