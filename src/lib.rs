@@ -44,6 +44,7 @@ pub mod combinators;
 pub mod diagnostics;
 pub mod engines;
 pub mod executor;
+pub mod learn;
 pub mod panics;
 pub mod platform;
 pub mod presets;

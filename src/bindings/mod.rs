@@ -1,6 +1,8 @@
 //! What JavaScript sees of the crate (`pkg/futures_playground.js`).
 
 mod convert;
+mod learn;
+mod learn_measure;
 mod panic;
 mod scenario;
 

@@ -75,6 +75,11 @@ export class FuturesPlayground extends HTMLElement {
 
   disconnectedCallback() {
     this.run?.controller.abort();
+    if (this.learn?.dispose) {
+      this.learn.dispose();
+      this.learn = null;
+      this.ui.learn.replaceChildren();
+    }
     document.removeEventListener('visibilitychange', this.onVisibility);
     this.darkQuery?.removeEventListener('change', this.onSchemeChange);
   }
@@ -188,18 +193,35 @@ export class FuturesPlayground extends HTMLElement {
           el('div', {}, el('h3', {}, 'Rust'), ui.output.rust))),
     };
     this.panels = panels;
+    ui.tabs = {
+      playground: el('button', { type: 'button', role: 'tab', 'data-tab': 'playground', 'aria-selected': 'true', 'aria-controls': 'fp-playground', id: 'fp-tab-playground' }, 'Playground'),
+      learn: el('button', { type: 'button', role: 'tab', 'data-tab': 'learn', 'aria-selected': 'false', 'aria-controls': 'fp-learn', id: 'fp-tab-learn', tabindex: '-1' }, 'Learn'),
+    };
+    ui.learn = el('div', { class: 'learn', role: 'tabpanel', id: 'fp-learn', 'data-panel': 'learn', 'aria-labelledby': 'fp-tab-learn', hidden: true });
     ui.root = el('div', { class: 'fp' },
-      toolbar,
-      el('div', { class: 'toolbar-extra' }, ui.status, ui.restore, ui.shareField),
-      ui.stepBar,
-      ui.hiddenBanner, ui.notice, ui.info,
-      el('div', { class: 'layout' },
-        el('div', { class: 'col left' }, panels.editor, panels.code),
-        el('div', { class: 'col right' }, panels.timeline, panels.executor, panels.output)));
+      el('div', { class: 'tabs', role: 'tablist', 'aria-label': 'futures-playground' }, ui.tabs.playground, ui.tabs.learn),
+      el('div', { role: 'tabpanel', id: 'fp-playground', 'data-panel': 'playground', 'aria-labelledby': 'fp-tab-playground' },
+        toolbar,
+        el('div', { class: 'toolbar-extra' }, ui.status, ui.restore, ui.shareField),
+        ui.stepBar,
+        ui.hiddenBanner, ui.notice, ui.info,
+        el('div', { class: 'layout' },
+          el('div', { class: 'col left' }, panels.editor, panels.code),
+          el('div', { class: 'col right' }, panels.timeline, panels.executor, panels.output))),
+      ui.learn);
     this.shadowRoot.replaceChildren(css, ui.root);
     // On a phone the legend would push the lanes off screen: start it closed.
     if (matchMedia('(max-width: 640px)').matches) ui.root.querySelector('.legend')?.removeAttribute('open');
 
+    for (const tab of Object.values(ui.tabs)) {
+      tab.addEventListener('click', () => this.showTab(tab.dataset.tab));
+      tab.addEventListener('keydown', (event) => {
+        if (event.key !== 'ArrowLeft' && event.key !== 'ArrowRight') return;
+        const other = tab.dataset.tab === 'learn' ? 'playground' : 'learn';
+        this.showTab(other);
+        ui.tabs[other].focus();
+      });
+    }
     ui.run.addEventListener('click', () => this.runBoth());
     ui.step.addEventListener('click', () => this.stepClick());
     ui.continue.addEventListener('click', () => this.continueRun());
@@ -426,6 +448,27 @@ export class FuturesPlayground extends HTMLElement {
 
   // ---- running ----
 
+  /** Shows the Playground or the Learn tab; Learn is built the first time. */
+  async showTab(name) {
+    const learn = name === 'learn';
+    for (const [tab, button] of Object.entries(this.ui.tabs)) {
+      button.setAttribute('aria-selected', String(tab === name));
+      button.tabIndex = tab === name ? 0 : -1;
+    }
+    this.ui.root.querySelector('[data-panel="playground"]').hidden = learn;
+    this.ui.learn.hidden = !learn;
+    if (!learn || this.learn || !this.wasm) return;
+    this.learn = 'loading';
+    this.ui.learn.replaceChildren(el('p', { role: 'status' }, 'Loading the Learn sections…'));
+    try {
+      const { mountLearn } = await import('./learn/learn.js');
+      this.learn = await mountLearn(this.ui.learn, { wasm: this.wasm, program: () => this.editor.value });
+    } catch (error) {
+      this.learn = null;
+      this.ui.learn.replaceChildren(el('p', { class: 'banner error', role: 'alert' }, `The Learn tab failed to load: ${error?.message ?? error}`));
+    }
+  }
+
   /**
    * Runs both engines. `stepped`: the Rust side is a stepped run (JS still
    * runs live), and its first step is taken at once.
@@ -519,6 +562,10 @@ export class FuturesPlayground extends HTMLElement {
           // of the old one would free memory of the new one.
           if (!result?.restarted) stepper.free();
         }
+        // After a panic, replace the module's instance now (any call does):
+        // an export that copies an argument in would otherwise copy it into
+        // the old instance's memory before its guard swaps instances.
+        if (result?.restarted) this.wasm.version();
         this.finishEngine(run, engine, result);
       };
       promise.then(done, (err) => done({ ok: false, error: { kind: 'runtime', message: err instanceof Error ? err.message : String(err) }, events: null }));
