@@ -83,6 +83,15 @@ async function runBoth(url, shot, extra = async () => {}) {
   assert.ok(!drawn.first.some((m) => m.includes('sleep(120)')), 'runs stay apart');
   // The element's styles did not leak out: the host's own paragraph keeps the host's font.
   assert.equal(await page.locator('p.host').evaluate((n) => getComputedStyle(n).fontSize), '40px');
+  // The Learn tab loads its sections (modules, styles, the worker) from the package too.
+  await page.locator('#first button[role="tab"][data-tab="learn"]').click();
+  await page.locator('#first section[data-section="concurrency"]').waitFor({ timeout: 15_000 });
+  assert.equal(await page.locator('#first [data-panel="learn"] .learn-section [role="alert"]').count(), 0, 'every Learn section started');
+  await page.locator('#first section[data-section="hand-vtable"] button[data-swap="add-sub"]').click();
+  assert.equal(await page.locator('#first section[data-section="hand-vtable"] li[data-method="add"]').getAttribute('data-answered-by'), 'sub');
+  await page.locator('#first section[data-section="concurrency"] button', { hasText: 'Start a worker' }).click();
+  await page.locator('#first section[data-section="concurrency"]', { hasText: 'round trip takes' }).waitFor({ timeout: 15_000 });
+  await page.locator('#first button[role="tab"][data-tab="playground"]').click();
   await extra(page);
   await screenshot(page, shot);
   await context.close();

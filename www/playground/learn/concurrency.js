@@ -249,7 +249,6 @@ const MODELS = [
 ];
 
 export function mount(container, ctx) {
-  const css = el('link', { rel: 'stylesheet', href: new URL('./concurrency.css', import.meta.url).href });
   const cells = {};
   const rows = MODELS.map((m) => {
     cells[m.key] = {
@@ -405,7 +404,6 @@ export function mount(container, ctx) {
   measureButton.addEventListener('click', measureAll);
 
   container.append(
-    css,
     el('p', {}, 'Five ways to have many things waiting at once, and what each costs. The figures are not written here in advance: Measure runs each demo in this page and fills them in.'),
     el('div', { class: 'cc-controls' }, measureButton),
     measuredWhere,

@@ -222,7 +222,6 @@ const LEGEND = {
 
 export function mount(container, ctx) {
   const presets = ctx.wasm.presets();
-  const css = el('link', { rel: 'stylesheet', href: new URL('./future-tree.css', import.meta.url).href });
   const select = el('select', { class: 'ft-program', 'aria-label': 'Program to run' },
     el('option', { value: '' }, 'The program in the editor'),
     presets.map((p) => el('option', { value: p.id }, `${p.id.slice(0, 2)} · ${p.title}`)));
@@ -238,7 +237,6 @@ export function mount(container, ctx) {
     STATES.map((s) => el('li', {}, el('span', { class: 'ft-state', 'data-state': s }, LEGEND[s]))));
 
   container.append(
-    css,
     el('p', { class: 'ft-intro' },
       'A Rust future is a tree: the task at the root polls its future, which polls the futures it owns, down to the leaves, ',
       'which register a timer or send a request and hold on to the waker. Nothing below a node runs unless that node polls it. ',

@@ -38,7 +38,7 @@ export async function mountLearn(root, ctx) {
     }
     return node;
   });
-  root.replaceChildren(el('link', { rel: 'stylesheet', href: new URL('./learn.css', import.meta.url).href }), nav, ...sections);
+  root.replaceChildren(nav, ...sections);
   return {
     dispose() {
       for (const m of mounted) m?.dispose?.();
