@@ -7,6 +7,8 @@
 #   wasm-pack (cargo install)
 #   wasm-bindgen-cli at exactly the wasm-bindgen version in Cargo.lock
 #   chromium + chromium-driver (Debian apt) for wasm-pack test and the e2e tests
+#   firefox-esr (Debian apt) and geckodriver (cargo install, pinned) for the
+#   Firefox stage: wasm-pack test --firefox
 #   npm devDependencies (binaryen's wasm-opt, playwright-core) at the repo root
 #
 # Nothing is exported; scripts that need the tools `source scripts/env.sh`.
@@ -137,6 +139,27 @@ chromium_ver="$(chromium --version 2>/dev/null | grep -oE '[0-9]+(\.[0-9]+){3}' 
 driver_ver="$(chromedriver --version 2>/dev/null | grep -oE '[0-9]+(\.[0-9]+){3}' | head -n1)"
 if [ "$chromium_ver" != "$driver_ver" ]; then
   die "chromium ($chromium_ver) and chromedriver ($driver_ver) differ; run: apt-get install --only-upgrade chromium chromium-driver"
+fi
+
+# --- Firefox ESR (Debian) + geckodriver (crates.io) ---------------------------
+# Mozilla ships geckodriver as a crate; Debian has no package for it. Pinned so
+# every machine drives Firefox the same way; a present binary of another
+# version is replaced.
+GECKODRIVER_VERSION=0.37.1
+if command -v firefox-esr >/dev/null 2>&1; then
+  say "ok: $(firefox-esr --version 2>/dev/null | head -n1)"
+else
+  apt_install firefox-esr
+fi
+have_gd=""
+if command -v geckodriver >/dev/null 2>&1; then
+  have_gd="$(geckodriver --version 2>/dev/null | awk 'NR == 1 { print $2 }')"
+fi
+if [ "$have_gd" = "$GECKODRIVER_VERSION" ]; then
+  say "ok: geckodriver $have_gd"
+else
+  say "cargo install geckodriver --version $GECKODRIVER_VERSION --locked (have: ${have_gd:-none}; takes a few minutes)"
+  cargo install geckodriver --version "$GECKODRIVER_VERSION" --locked --force
 fi
 
 # --- Node dev dependencies ---------------------------------------------------

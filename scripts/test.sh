@@ -2,7 +2,8 @@
 # One command: install what is missing (scripts/setup.sh), then run every check,
 # stopping at the first failure:
 #   fmt -> clippy (native + wasm32) -> cargo doc -> cargo test -> miri -> wasm-pack test (headless
-#   Chromium) -> release build -> end-to-end tests (node --test tests/e2e/)
+#   Chromium, then headless Firefox) -> release build -> end-to-end tests (node --test
+#   tests/e2e/)
 # Each stage's output is shown live and kept in test-output/logs/<stage>.log.
 # Set FP_SKIP_SETUP=1 to skip the setup step (e.g. when iterating).
 set -euo pipefail
@@ -131,6 +132,17 @@ wasm_tests() {
 }
 run_stage wasm "wasm-pack test --headless --chrome (chromedriver: $CHROMEDRIVER)" wasm_tests
 
+# The same browser tests in Debian's firefox-esr, through geckodriver (found by
+# wasm-bindgen-test-runner as $GECKODRIVER; it starts the `firefox` on PATH).
+GECKODRIVER="$(command -v geckodriver || true)"
+if [ -z "$GECKODRIVER" ]; then
+  echo "geckodriver not found on PATH; run scripts/setup.sh" >&2
+  exit 1
+fi
+export GECKODRIVER
+run_stage wasm-firefox "wasm-pack test --headless --firefox (geckodriver: $GECKODRIVER)" \
+  timeout 300 wasm-pack test --headless --firefox
+
 run_stage build "scripts/build.sh (release, wasm-opt from npm binaryen)" bash scripts/build.sh
 
 run_stage e2e "node --test tests/e2e/ (headless Chromium via playwright-core)" \
@@ -142,28 +154,34 @@ printf '  %-14s %5ss\n' total "$((SECONDS - T0))"
 
 # Replay the runners' own summary lines last, so the tail of the output says it all.
 printf '\n==> summaries\n'
-for id in test miri wasm; do
+CARGO_STAGES=(test miri wasm wasm-firefox)
+NODE_STAGES=(e2e)
+for id in "${CARGO_STAGES[@]}"; do
   f="$LOG_DIR/$id.log"
   [ -f "$f" ] || continue
   strip_ansi "$f" | grep -E '^test result:' | sed "s/^/[$id] /" || true
 done
-if [ -f "$LOG_DIR/e2e.log" ]; then
-  strip_ansi "$LOG_DIR/e2e.log" \
+for id in "${NODE_STAGES[@]}"; do
+  f="$LOG_DIR/$id.log"
+  [ -f "$f" ] || continue
+  strip_ansi "$f" \
     | grep -E '^ℹ (tests|suites|pass|fail|cancelled|skipped|todo|duration_ms) ' \
-    | sed -e 's/^ℹ //' | paste -sd'|' - | sed -e 's/|/ | /g' -e 's/^/[e2e] /' || true
-fi
+    | sed -e 's/^ℹ //' | paste -sd'|' - | sed -e 's/|/ | /g' -e "s/^/[$id] /" || true
+done
 
 # One plain closing line over every runner: "total: N passed, N failed".
 passed=0 failed=0
-for id in test miri wasm; do
+for id in "${CARGO_STAGES[@]}"; do
   f="$LOG_DIR/$id.log"
   [ -f "$f" ] || continue
   while read -r p q; do passed=$((passed + p)); failed=$((failed + q)); done < <(
     strip_ansi "$f" | sed -nE 's/^test result: [A-Za-z]+\. ([0-9]+) passed; ([0-9]+) failed.*/\1 \2/p')
 done
-if [ -f "$LOG_DIR/e2e.log" ]; then
-  p=$(strip_ansi "$LOG_DIR/e2e.log" | sed -nE 's/^ℹ pass ([0-9]+)$/\1/p' | tail -n1)
-  q=$(strip_ansi "$LOG_DIR/e2e.log" | sed -nE 's/^ℹ fail ([0-9]+)$/\1/p' | tail -n1)
+for id in "${NODE_STAGES[@]}"; do
+  f="$LOG_DIR/$id.log"
+  [ -f "$f" ] || continue
+  p=$(strip_ansi "$f" | sed -nE 's/^ℹ pass ([0-9]+)$/\1/p' | tail -n1)
+  q=$(strip_ansi "$f" | sed -nE 's/^ℹ fail ([0-9]+)$/\1/p' | tail -n1)
   passed=$((passed + ${p:-0})); failed=$((failed + ${q:-0}))
-fi
+done
 printf '\ntotal: %d passed, %d failed\n' "$passed" "$failed"
