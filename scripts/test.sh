@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # One command: install what is missing (scripts/setup.sh), then run every check,
 # stopping at the first failure:
-#   fmt -> clippy (native + wasm32) -> cargo doc -> cargo test -> miri -> wasm-pack test (headless
-#   Chromium, then headless Firefox) -> release build -> end-to-end tests (node --test
-#   tests/e2e/)
+#   fmt -> clippy (native + wasm32) -> cargo doc -> cargo test -> share-link decoder
+#   (node --test tests/share/) -> miri -> wasm-pack test (headless Chromium, then
+#   headless Firefox) -> release build -> end-to-end tests (node --test tests/e2e/)
 # Each stage's output is shown live and kept in test-output/logs/<stage>.log.
 # Set FP_SKIP_SETUP=1 to skip the setup step (e.g. when iterating).
 set -euo pipefail
@@ -85,6 +85,11 @@ run_stage doc "cargo doc (native + wasm32-unknown-unknown), -D warnings" docs_al
 
 run_stage test "cargo test" cargo test
 
+# The share-link decoder (www/playground/share.js) in Node: the committed corpus
+# fuzz/corpus/share_link replayed, and a short seeded run of the fuzz properties.
+run_stage share "node --test tests/share/ (share-link corpus + seeded fast-check)" \
+  node --test --test-reporter=spec tests/share/
+
 if cargo +nightly miri --version >/dev/null 2>&1; then
   # Strict provenance by default (the crate passes it); a MIRIFLAGS set by the
   # caller, even an empty one, wins.
@@ -155,7 +160,7 @@ printf '  %-14s %5ss\n' total "$((SECONDS - T0))"
 # Replay the runners' own summary lines last, so the tail of the output says it all.
 printf '\n==> summaries\n'
 CARGO_STAGES=(test miri wasm wasm-firefox)
-NODE_STAGES=(e2e)
+NODE_STAGES=(share e2e)
 for id in "${CARGO_STAGES[@]}"; do
   f="$LOG_DIR/$id.log"
   [ -f "$f" ] || continue

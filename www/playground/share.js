@@ -53,6 +53,8 @@ function streamOf(bytes) {
 
 /** The fragment (without '#') for `source`. */
 export async function encodeSource(source) {
+  // TextEncoder would write a lone surrogate as U+FFFD: the link would open another program.
+  if (!source.isWellFormed()) throw new ShareError('the program contains a lone surrogate (text that is not valid Unicode)');
   const bytes = new TextEncoder().encode(source);
   if (bytes.length > MAX_SOURCE_BYTES) throw new ShareError(`the program is larger than ${MAX_SOURCE_BYTES / 1024} KiB`);
   const packed = await pump(streamOf(bytes).pipeThrough(new CompressionStream('deflate-raw')), Infinity);
@@ -71,7 +73,10 @@ export async function decodeFragment(hash) {
   const fragment = hash.startsWith('#') ? hash.slice(1) : hash;
   const version = /^v(\d+):/.exec(fragment);
   if (!version) throw new ShareError('this is not a futures-playground link');
-  if (fragment.slice(0, version[0].length) !== PREFIX) throw new ShareError(`links of version ${version[1]} are not supported (this page reads v1)`);
+  if (fragment.slice(0, version[0].length) !== PREFIX) {
+    const shown = version[1].length > 12 ? `${version[1].slice(0, 12)}…` : version[1];
+    throw new ShareError(`links of version ${shown} are not supported (this page reads v1)`);
+  }
   if (fragment.length > MAX_FRAGMENT_CHARS) throw new ShareError('the link is too long');
   const packed = fromBase64Url(fragment.slice(PREFIX.length));
   if (packed.length === 0) throw new ShareError('the link is empty');
@@ -83,7 +88,8 @@ export async function decodeFragment(hash) {
     throw new ShareError('the link is damaged or truncated (it does not decompress)');
   }
   try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    // ignoreBOM: a program that starts with U+FEFF keeps it (by default the decoder drops it).
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
   } catch {
     throw new ShareError('the link does not hold UTF-8 text');
   }
