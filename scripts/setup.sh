@@ -8,9 +8,9 @@
 #   wasm-bindgen-cli at exactly the wasm-bindgen version in Cargo.lock
 #   chromium + chromium-driver (Debian apt) for wasm-pack test and the e2e tests
 #   firefox-esr (Debian apt) and geckodriver (cargo install, pinned) for the
-#   Firefox stage: wasm-pack test --firefox
-#   npm devDependencies (binaryen's wasm-opt, playwright-core, fast-check) at the
-#   repo root
+#   Firefox stages: wasm-pack test --firefox and tests/e2e-firefox/
+#   npm devDependencies (binaryen's wasm-opt, playwright-core, puppeteer-core,
+#   fast-check) at the repo root
 #
 # Nothing is exported; scripts that need the tools `source scripts/env.sh`.
 set -euo pipefail

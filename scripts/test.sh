@@ -3,7 +3,8 @@
 # stopping at the first failure:
 #   fmt -> clippy (native + wasm32) -> cargo doc -> cargo test -> share-link decoder
 #   (node --test tests/share/) -> miri -> wasm-pack test (headless Chromium, then
-#   headless Firefox) -> release build -> end-to-end tests (node --test tests/e2e/)
+#   headless Firefox) -> release build -> end-to-end tests (node --test tests/e2e/ in
+#   Chromium, tests/e2e-firefox/ in Firefox)
 # Each stage's output is shown live and kept in test-output/logs/<stage>.log.
 # Set FP_SKIP_SETUP=1 to skip the setup step (e.g. when iterating).
 set -euo pipefail
@@ -153,6 +154,9 @@ run_stage build "scripts/build.sh (release, wasm-opt from npm binaryen)" bash sc
 run_stage e2e "node --test tests/e2e/ (headless Chromium via playwright-core)" \
   node --test --test-reporter=spec tests/e2e/
 
+run_stage e2e-firefox "node --test tests/e2e-firefox/ (headless firefox-esr via puppeteer-core, WebDriver BiDi)" \
+  node --test --test-reporter=spec tests/e2e-firefox/
+
 # ---------------------------------------------------------------------------
 print_table
 printf '  %-14s %5ss\n' total "$((SECONDS - T0))"
@@ -160,7 +164,7 @@ printf '  %-14s %5ss\n' total "$((SECONDS - T0))"
 # Replay the runners' own summary lines last, so the tail of the output says it all.
 printf '\n==> summaries\n'
 CARGO_STAGES=(test miri wasm wasm-firefox)
-NODE_STAGES=(share e2e)
+NODE_STAGES=(share e2e e2e-firefox)
 for id in "${CARGO_STAGES[@]}"; do
   f="$LOG_DIR/$id.log"
   [ -f "$f" ] || continue

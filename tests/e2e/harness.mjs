@@ -80,38 +80,30 @@ function describeError(err) {
   return String(err);
 }
 
-/** Start the server (port 0) and the browser; returns helpers and a teardown. */
-export async function setup({ root = REPO_ROOT, routes = {} } = {}) {
+/**
+ * The server and browser plumbing every harness shares (Chromium here, Firefox in
+ * tests/e2e-firefox/harness.mjs): start the server (port 0), `launch()` the
+ * browser, and open pages in fresh contexts made by `newPage(browser, options)`,
+ * which returns `{ page, context, errors }` with error capture already attached.
+ * `waitForEngines(page)` waits for the engines' test page to load its package.
+ */
+export async function startSession({ root = REPO_ROOT, routes = {}, launch, newPage, waitForEngines }) {
   const server = await startServer({ root, port: 0, routes });
   let browser;
   try {
-    browser = await launchBrowser();
+    browser = await launch();
   } catch (err) {
     await server.close();
     throw err;
   }
   const contexts = [];
 
-  /**
-   * Open `relPath` (relative to the server root) in a fresh browser context.
-   * Errors are collected from the moment the context exists.
-   */
-  async function openPage(relPath = 'index.html', { colorScheme = 'light', viewport = { width: 900, height: 800 } } = {}) {
-    const context = await browser.newContext({ colorScheme, viewport });
+  /** Open `relPath` (relative to the server root) in a fresh browser context. */
+  async function openPage(relPath = 'index.html', options = {}) {
+    const { page, context, errors } = await newPage(browser, options);
     contexts.push(context);
-    const errors = new ErrorLog();
-    context.on('weberror', (webError) => errors.add('weberror', describeError(webError.error())));
-    const page = await context.newPage();
-    page.on('pageerror', (err) => errors.add('pageerror', describeError(err)));
-    page.on('console', (msg) => {
-      if (msg.type() === 'error') {
-        const loc = msg.location();
-        errors.add('console.error', `${msg.text()}${loc?.url ? ` (${loc.url}:${loc.lineNumber})` : ''}`);
-      }
-    });
-    page.on('crash', () => errors.add('crash', 'page crashed'));
     const url = new URL(relPath, server.url).href;
-    const response = await page.goto(url, { waitUntil: 'load', timeout: 15_000 });
+    const response = await page.goto(url, { waitUntil: 'load', timeout: 30_000 });
     if (!response || !response.ok()) {
       throw new Error(`GET ${url} -> ${response ? response.status() : 'no response'}`);
     }
@@ -121,7 +113,7 @@ export async function setup({ root = REPO_ROOT, routes = {} } = {}) {
   /** The engines' test page (tests/e2e/pages/engines.html), once its package has loaded. */
   async function openEngines() {
     const opened = await openPage('tests/e2e/pages/engines.html');
-    await waitForState(opened.page, 'ready', { timeout: 30_000 });
+    await waitForEngines(opened.page);
     return opened;
   }
 
@@ -132,6 +124,32 @@ export async function setup({ root = REPO_ROOT, routes = {} } = {}) {
   }
 
   return { server, browser, openPage, openEngines, teardown };
+}
+
+/** Start the server and the system Chromium; returns helpers and a teardown. */
+export async function setup({ root = REPO_ROOT, routes = {} } = {}) {
+  return startSession({
+    root,
+    routes,
+    launch: () => launchBrowser(),
+    /** A fresh context; errors are collected from the moment it exists. */
+    async newPage(browser, { colorScheme = 'light', viewport = { width: 900, height: 800 } } = {}) {
+      const context = await browser.newContext({ colorScheme, viewport });
+      const errors = new ErrorLog();
+      context.on('weberror', (webError) => errors.add('weberror', describeError(webError.error())));
+      const page = await context.newPage();
+      page.on('pageerror', (err) => errors.add('pageerror', describeError(err)));
+      page.on('console', (msg) => {
+        if (msg.type() === 'error') {
+          const loc = msg.location();
+          errors.add('console.error', `${msg.text()}${loc?.url ? ` (${loc.url}:${loc.lineNumber})` : ''}`);
+        }
+      });
+      page.on('crash', () => errors.add('crash', 'page crashed'));
+      return { page, context, errors };
+    },
+    waitForEngines: (page) => waitForState(page, 'ready', { timeout: 30_000 }),
+  });
 }
 
 /** Save a full-page screenshot to test-output/screenshots/<name>.png; returns the path. */
