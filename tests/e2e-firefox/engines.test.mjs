@@ -7,9 +7,11 @@
 // native timer or fetch left.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { assertClean, useBothBrowsers } from './harness.mjs';
+import { sharedSetup } from '../e2e/harness.mjs';
+import { assertClean, setupFirefox } from './harness.mjs';
 
-const browsers = useBothBrowsers();
+// Both browsers, each started before the first test and closed after the last.
+const browsers = { chromium: sharedSetup(), firefox: sharedSetup({}, setupFirefox) };
 
 /** A run on the engines' page, reduced to what must not depend on the browser. */
 async function runIn(page, source, engine) {
@@ -59,8 +61,8 @@ const endsEither = (events) => events.map((e, i) => (i === events.length - 1 && 
  * timers whose deadlines are close may swap on a loaded machine in any browser.
  * For the same reason an operation waiting on a deadline close to the end of the
  * run may settle in one run and be cancelled by the run's end in another
- * (example 11: a thousand tasks take ~50 ms to start their 100 ms sleeps while
- * the main task waits 150 ms); such ends are counted in the verdict, the rest
+ * (example 11 did, when its main task waited 150 ms while a thousand tasks took
+ * ~50 ms to start their 100 ms sleeps); such ends are counted in the verdict, the rest
  * of the operation must match.
  */
 function assertSameEvents(what, expected, got) {

@@ -12,9 +12,8 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { after, before } from 'node:test';
 import puppeteer from 'puppeteer-core';
-import { ErrorLog, REPO_ROOT, SCREENSHOT_DIR, setup, startSession } from '../e2e/harness.mjs';
+import { ErrorLog, REPO_ROOT, SCREENSHOT_DIR, startSession } from '../e2e/harness.mjs';
 
 /** Path of the system Firefox: $FIREFOX, else `which firefox-esr` (Debian), else `which firefox`. */
 export function firefoxPath() {
@@ -89,22 +88,6 @@ export async function setupFirefox({ root = REPO_ROOT, routes = {} } = {}) {
     },
     waitForEngines: (page) => waitForBodyState(page, 'ready', { timeout: 30_000 }),
   });
-}
-
-/**
- * For a test file that compares the browsers: starts Chromium (tests/e2e's
- * `setup`) and Firefox side by side before its tests and tears both down after.
- * Returns `{ chromium, firefox }`, filled in once the `before` hook has run.
- */
-export function useBothBrowsers() {
-  const envs = {};
-  before(async () => {
-    [envs.chromium, envs.firefox] = await Promise.all([setup(), setupFirefox()]);
-  }, { timeout: 120_000 });
-  after(async () => {
-    await Promise.all([envs.chromium?.teardown(), envs.firefox?.teardown()]);
-  }, { timeout: 30_000 });
-  return envs;
 }
 
 /**

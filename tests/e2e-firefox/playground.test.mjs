@@ -6,8 +6,9 @@
 // console.error or CSP violation. Clicks and selections are real input events;
 // the editor is filled the way typing ends, with an `input` event.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { CSP } from '../../scripts/serve.mjs';
+import { sharedSetup } from '../e2e/harness.mjs';
 import { loadCorpus } from '../share/corpus.mjs';
 import { assertClean, screenshot, setupFirefox } from './harness.mjs';
 
@@ -15,15 +16,7 @@ const EL = 'futures-playground';
 /** A selector inside the element's (open) shadow root. */
 const inEl = (selector) => `${EL} >>> ${selector}`;
 
-let env;
-
-before(async () => {
-  env = await setupFirefox();
-}, { timeout: 120_000 });
-
-after(async () => {
-  await env?.teardown();
-}, { timeout: 30_000 });
+const env = sharedSetup({}, setupFirefox);
 
 async function open(path = 'index.html', { state = 'ready' } = {}) {
   const opened = await env.openPage(path);

@@ -7,9 +7,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { assertExpected, loadCorpus } from '../share/corpus.mjs';
-import { assertClean, useBothBrowsers } from './harness.mjs';
+import { sharedSetup } from '../e2e/harness.mjs';
+import { assertClean, setupFirefox } from './harness.mjs';
 
-const browsers = useBothBrowsers();
+// Both browsers, each started before the first test and closed after the last.
+const browsers = { chromium: sharedSetup(), firefox: sharedSetup({}, setupFirefox) };
 
 /** Decode each fragment with the page's own share.js; `{ ok, source | error, shareError }` each. */
 const decodeAll = (page, fragments) => page.evaluate(async (list) => {

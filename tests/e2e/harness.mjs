@@ -178,14 +178,15 @@ export async function waitForState(page, states, { timeout = 20_000 } = {}) {
 }
 
 /**
- * One test file's environment (the server and the browser of `setup`), set
- * up before its first test and torn down after its last. The returned object
+ * One test file's environment (the server and the browser of `setup`, or of
+ * another harness's `start`, e.g. tests/e2e-firefox's setupFirefox), set up
+ * before its first test and torn down after its last. The returned object
  * forwards to it once the tests run.
  */
-export function sharedSetup(options = {}) {
+export function sharedSetup(options = {}, start = setup) {
   let env;
   before(async () => {
-    env = await setup(options);
+    env = await start(options);
   }, { timeout: 60_000 });
   after(async () => {
     await env?.teardown();
