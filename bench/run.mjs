@@ -159,25 +159,19 @@ async function caseSpawn(page) {
 async function caseYield(page) {
   const n = Q ? 10_000 : 1_000_000;
   console.log(`\n[2 yield] one task yielding ${n} times`);
-  const contenders = ['wbg', 'ours', 'ours+sliced', 'ours+then+sliced', 'js'];
-  const res = await alternate(page, 'yield', [...contenders, 'ours+then', 'js-qm', 'js-qm-wasm', 'js-then'], { n }, rounds(5));
+  const contenders = ['wbg', 'ours', 'js'];
+  const res = await alternate(page, 'yield', [...contenders, 'js-qm', 'js-qm-wasm', 'js-then'], { n }, rounds(5));
   const probe = await alternate(page, 'yield', contenders, { n, probe: true }, Q ? 1 : 2);
   raw.yield = { n, res, probe };
   const wbg = { ...pick(res.wbg, 'nsPerHop'), label: 'wbg' };
   row('2 yield', 'wasm-bindgen-futures', 'per hop', 'ns', wbg);
   const ours = pick(res.ours, 'nsPerHop');
   row('2 yield', 'ours', 'per hop', 'ns', ours, { ref: wbg, goal: '≤ 0.5× wbg', met: ours.median <= 0.5 * wbg.median });
-  const sliced = pick(res['ours+sliced'], 'nsPerHop');
-  row('2 yield', 'ours + 8 ms drain slices (prototype)', 'per hop', 'ns', sliced, { ref: wbg, goal: '≤ 0.5× wbg', met: sliced.median <= 0.5 * wbg.median });
-  const thenOnly = pick(res['ours+then'], 'nsPerHop');
-  row('2 yield', 'ours, drains via Promise.then (prototype)', 'per hop', 'ns', thenOnly, { ref: wbg, goal: '≤ 0.5× wbg', met: thenOnly.median <= 0.5 * wbg.median });
-  const fixed = pick(res['ours+then+sliced'], 'nsPerHop');
-  row('2 yield', 'ours, Promise.then + 8 ms slices (proposed fix)', 'per hop', 'ns', fixed, { ref: wbg, goal: '≤ 0.5× wbg', met: fixed.median <= 0.5 * wbg.median });
   row('2 yield', 'bare JS await null (floor)', 'per hop', 'ns', pick(res.js, 'nsPerHop'), { ref: wbg });
   row('2 yield', 'JS Promise.then chain (floor)', 'per hop', 'ns', pick(res['js-then'], 'nsPerHop'), { ref: wbg });
   row('2 yield', 'JS queueMicrotask chain (floor)', 'per hop', 'ns', pick(res['js-qm'], 'nsPerHop'), { ref: wbg });
   row('2 yield', 'queueMicrotask + 1 call into wasm (wasm floor)', 'per hop', 'ns', pick(res['js-qm-wasm'], 'nsPerHop'), { ref: wbg });
-  for (const [c, label] of [['wbg', 'wasm-bindgen-futures'], ['ours', 'ours'], ['ours+sliced', 'ours + 8 ms slices (prototype)'], ['ours+then+sliced', 'ours, Promise.then + 8 ms slices (proposed fix)'], ['js', 'bare JS await null']]) {
+  for (const [c, label] of [['wbg', 'wasm-bindgen-futures'], ['ours', 'ours'], ['js', 'bare JS await null']]) {
     const macro = pick(probe[c], 'macroGapMaxMs');
     const frame = pick(probe[c], 'frameGapMaxMs');
     const micro = pick(probe[c], 'jsPromiseGapMaxMs');
@@ -330,51 +324,13 @@ function caseSize() {
 
 const PAGE_PROGRAM = (reps) => `// ${reps} hops through the executor, drawn live\nrepeat ${reps} {\n  await yield_now();\n}\n`;
 
-// The proposed fix as prototyped in bench/www/bench.js (swapQueueMicrotask with
-// viaThen and sliced), as an init script: the page's Rust drains go through
-// it; the JS engine (promises) does not use queueMicrotask.
-function installSlicedMicrotasks() {
-  const budgetMs = 8;
-  const resolved = Promise.resolve();
-  const native = (fn) => void resolved.then(fn);
-  const channel = new MessageChannel();
-  let sliceStart = -1;
-  let count = 0;
-  let over = false;
-  let deferred = [];
-  channel.port1.onmessage = () => {
-    sliceStart = -1;
-    over = false;
-    const run = deferred;
-    deferred = [];
-    for (const fn of run) fn();
-  };
-  globalThis.queueMicrotask = function queueMicrotask(fn) {
-    if (sliceStart < 0) {
-      sliceStart = performance.now();
-      channel.port2.postMessage(0);
-    } else if (over || ((++count & 63) === 0 && performance.now() - sliceStart > budgetMs)) {
-      over = true;
-      deferred.push(fn);
-      return;
-    }
-    native(fn);
-  };
-}
-
 async function casePage(browser, server) {
-  await pageRuns(browser, server, false);
-  await pageRuns(browser, server, true);
-}
-
-async function pageRuns(browser, server, sliced) {
   const reps = Q ? 200 : 700;
   const n = rounds(3);
-  console.log(`\n[7 page] index.html: navigation to ready, then a run of ${reps} yields${sliced ? ' (with the proposed fix, prototyped)' : ''}`);
+  console.log(`\n[7 page] index.html: navigation to ready, then a run of ${reps} yields`);
   const runs = [];
   for (let i = 0; i < n; i++) {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    if (sliced) await context.addInitScript(installSlicedMicrotasks);
     await context.addInitScript(() => {
       const b = (window.__bench = { longtasks: [], readyAt: null, states: [] });
       new PerformanceObserver((list) => {
@@ -415,20 +371,18 @@ async function pageRuns(browser, server, sliced) {
     await context.close();
     process.stdout.write('.');
   }
-  raw[sliced ? 'pageSliced' : 'page'] = { reps, runs };
-  const who = sliced ? `run of ${reps} yields, proposed fix (prototype)` : `run of ${reps} yields, drawn live`;
-  if (!sliced) {
-    row('7 page', 'index.html on 127.0.0.1', 'navigation → ready', 'ms', stats(runs.map((r) => r.readyMs)));
-    row('7 page', 'index.html on 127.0.0.1', 'longest task during load', 'ms', stats(runs.map((r) => Math.max(0, ...r.loadLongtasks.map((t) => t.duration)))));
-  }
+  raw.page = { reps, runs };
+  const who = `run of ${reps} yields, drawn live`;
+  row('7 page', 'index.html on 127.0.0.1', 'navigation → ready', 'ms', stats(runs.map((r) => r.readyMs)));
+  row('7 page', 'index.html on 127.0.0.1', 'longest task during load', 'ms', stats(runs.map((r) => Math.max(0, ...r.loadLongtasks.map((t) => t.duration)))));
   const longest = stats(runs.map((r) => Math.max(0, ...r.longtasks.map((t) => t.duration))));
   row('7 page', who, 'longest task', 'ms', longest, { goal: '≤ 50 ms', met: longest.max <= 50 });
   row('7 page', who, 'long tasks (> 50 ms)', '', stats(runs.map((r) => r.longtasks.length)));
   row('7 page', who, 'run, running → done', 'ms', stats(runs.map((r) => r.runMs)));
   const lt = runs[runs.length - 1].longtasks.map((t) => `${t.duration.toFixed(0)} ms at +${t.fromRunStart.toFixed(0)} ms${t.endsAfterDone ? ' (ends after done)' : ''}`);
-  notes.push(`7 page${sliced ? ' (sliced)' : ''}: long tasks of the last run, from its start: ${lt.join(', ') || 'none'}`);
+  notes.push(`7 page: long tasks of the last run, from its start: ${lt.join(', ') || 'none'}`);
   const ev = runs[0].events;
-  if (!sliced) notes.push(`7 page: the run recorded ${ev.rust} Rust + ${ev.js} JS events (${ev.rust + ev.js} in all)`);
+  notes.push(`7 page: the run recorded ${ev.rust} Rust + ${ev.js} JS events (${ev.rust + ev.js} in all)`);
   for (const r of runs) if (r.errors.length) notes.push(`7 page: errors: ${r.errors.join('; ')}`);
 }
 

@@ -156,12 +156,15 @@ impl Countdown {
     }
 }
 
-/// Ours: `n` tasks on a fresh executor, each completing at its first poll.
-#[wasm_bindgen(js_name = spawnOurs)]
-pub fn spawn_ours(n: u32, observed: bool) -> Promise {
-    let executor = fresh_executor();
-    let records = observed.then(|| observe(&executor));
-    let result = promise(|resolve| {
+/// Starts a run of `n` trivial tasks: the clock starts, then `spawn` is called
+/// `n` times with the countdown they share. The promise resolves when the last
+/// one is done.
+fn spawn_run(
+    n: u32,
+    records: Option<Rc<RefCell<Vec<Record>>>>,
+    spawn: impl Fn(Rc<Countdown>),
+) -> Promise {
+    promise(|resolve| {
         let countdown = Rc::new(Countdown {
             left: Cell::new(n),
             started: perf_now(),
@@ -169,9 +172,18 @@ pub fn spawn_ours(n: u32, observed: bool) -> Promise {
             extra: RefCell::new(records),
         });
         for _ in 0..n {
-            let countdown = countdown.clone();
-            drop(executor.spawn(async move { countdown.done_one() }));
+            spawn(countdown.clone());
         }
+    })
+}
+
+/// Ours: `n` tasks on a fresh executor, each completing at its first poll.
+#[wasm_bindgen(js_name = spawnOurs)]
+pub fn spawn_ours(n: u32, observed: bool) -> Promise {
+    let executor = fresh_executor();
+    let records = observed.then(|| observe(&executor));
+    let result = spawn_run(n, records, |countdown| {
+        drop(executor.spawn(async move { countdown.done_one() }));
     });
     keep(executor);
     result
@@ -181,17 +193,8 @@ pub fn spawn_ours(n: u32, observed: bool) -> Promise {
 #[wasm_bindgen(js_name = spawnWbg)]
 pub fn spawn_wbg(n: u32) -> Promise {
     release();
-    promise(|resolve| {
-        let countdown = Rc::new(Countdown {
-            left: Cell::new(n),
-            started: perf_now(),
-            resolve,
-            extra: RefCell::new(None),
-        });
-        for _ in 0..n {
-            let countdown = countdown.clone();
-            spawn_local(async move { countdown.done_one() });
-        }
+    spawn_run(n, None, |countdown| {
+        spawn_local(async move { countdown.done_one() });
     })
 }
 
@@ -505,18 +508,9 @@ pub fn clock_cost(n: u32) -> f64 {
 #[wasm_bindgen(js_name = spawnOursWarm)]
 pub fn spawn_ours_warm(n: u32) -> Promise {
     release();
-    promise(|resolve| {
-        let countdown = Rc::new(Countdown {
-            left: Cell::new(n),
-            started: perf_now(),
-            resolve,
-            extra: RefCell::new(None),
-        });
-        WARM.with(|executor| {
-            for _ in 0..n {
-                let countdown = countdown.clone();
-                drop(executor.spawn(async move { countdown.done_one() }));
-            }
-        });
+    WARM.with(|executor| {
+        spawn_run(n, None, |countdown| {
+            drop(executor.spawn(async move { countdown.done_one() }));
+        })
     })
 }

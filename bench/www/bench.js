@@ -180,68 +180,11 @@ function startProbe() {
   };
 }
 
-// ----- the proposed fix for case 2, prototyped ------------------------------------
+// ----- JS floors ------------------------------------------------------------------
 
 const RESOLVED = Promise.resolve();
 
-/**
- * What BENCHMARKS.md proposes for src/platform/browser.js, tried from outside.
- * The executor's browser platform calls the global queueMicrotask at each
- * drain, so swapping the global swaps its scheduling:
- *
- * - viaThen: a drain is a reaction on one resolved promise (`RESOLVED.then`)
- *   instead of `queueMicrotask`, which costs Chromium ~0.6 µs a call (a Blink
- *   callback task) where a promise reaction stays inside V8.
- * - sliced: drains are microtasks while the current run of back-to-back
- *   microtasks is younger than `budgetMs`; past it, the next drain waits for a
- *   macrotask (a MessageChannel message, posted once when the run began), so
- *   timers, input and rendering get their turn.
- *
- * Returns a function that restores the native queueMicrotask.
- */
-function swapQueueMicrotask({ viaThen = false, sliced = false, budgetMs = 8 } = {}) {
-  const native = globalThis.queueMicrotask;
-  const enqueue = viaThen ? (fn) => void RESOLVED.then(fn) : native;
-  let restoreChannel = () => {};
-  if (!sliced) {
-    globalThis.queueMicrotask = function queueMicrotask(fn) {
-      enqueue(fn);
-    };
-  } else {
-    const channel = new MessageChannel();
-    let sliceStart = -1;
-    let count = 0;
-    let over = false;
-    let deferred = [];
-    channel.port1.onmessage = () => {
-      sliceStart = -1;
-      over = false;
-      const run = deferred;
-      deferred = [];
-      for (const fn of run) fn();
-    };
-    globalThis.queueMicrotask = function queueMicrotask(fn) {
-      if (sliceStart < 0) {
-        sliceStart = now();
-        channel.port2.postMessage(0); // marks the end of this run of microtasks
-      } else if (over || ((++count & 63) === 0 && now() - sliceStart > budgetMs)) {
-        over = true;
-        deferred.push(fn);
-        return;
-      }
-      enqueue(fn);
-    };
-    restoreChannel = () => {
-      channel.port1.onmessage = null;
-    };
-  }
-  return () => {
-    globalThis.queueMicrotask = native;
-    restoreChannel();
-  };
-}
-
-/** A JS chain of reactions on one resolved promise: the floor of `viaThen`. */
+/** A JS chain of reactions on one resolved promise: the floor of the platform's drains. */
 function thenHops(n) {
   return new Promise((resolve) => {
     const t0 = now();
@@ -266,19 +209,8 @@ const cases = {
   },
 
   async yield(contender, { n, probe = false }) {
-    const swapped = (how) => async () => {
-      const restore = swapQueueMicrotask(how);
-      try {
-        return await wasm.yieldOurs(n);
-      } finally {
-        restore();
-      }
-    };
     const run = {
       ours: () => wasm.yieldOurs(n),
-      'ours+sliced': swapped({ sliced: true }),
-      'ours+then': swapped({ viaThen: true }),
-      'ours+then+sliced': swapped({ viaThen: true, sliced: true }),
       'js-then': () => thenHops(n), wbg: () => wasm.yieldWbg(n), js: () => jsYield(n), 'js-qm': () => microtaskHops(n, false), 'js-qm-wasm': () => microtaskHops(n, true) }[contender];
     if (!run) throw new Error(`yield: no contender ${contender}`);
     const watcher = probe ? startProbe() : null;
