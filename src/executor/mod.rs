@@ -5,12 +5,13 @@
 //! These hold everywhere in this module; the rest of the code relies on them.
 //!
 //! 1. **Nothing is borrowed across a poll.** A task's future is moved out of
-//!    its `Cell` for the poll and moved back after; the run queue, the task
-//!    list and the timer queue are `RefCell`s borrowed only for one push, pop
-//!    or lookup. A poll may therefore spawn, wake, abort, sleep or drop
-//!    anything, and a trap in the middle of a poll (a panic on wasm) leaves no
-//!    borrow behind. The next drain finds that abandoned poll and finishes
-//!    its task as panicked (`JoinError::Panicked`).
+//!    its `Cell` for the poll and moved back after; the run queue and the
+//!    timer queue are `RefCell`s borrowed only for one push, pop or lookup,
+//!    and the list of live tasks is linked through `Cell`s in the tasks. A
+//!    poll may therefore spawn, wake, abort, sleep or drop anything, and a
+//!    trap in the middle of a poll (a panic on wasm) leaves no borrow behind.
+//!    The next drain finds that abandoned poll and finishes its task as
+//!    panicked (`JoinError::Panicked`).
 //! 2. **One drain per microtask, batch by batch.** A wake queues the task and,
 //!    if no drain is pending, asks the platform for one (a microtask in the
 //!    browser; after an 8 ms slice of back-to-back drains, a macrotask). A drain clears its "pending" flag first, then polls only
@@ -34,6 +35,7 @@
 
 mod current;
 mod join_handle;
+mod live;
 mod observer;
 mod shared;
 mod task;

@@ -8,10 +8,9 @@ use std::collections::VecDeque;
 use std::rc::{Rc, Weak};
 use std::task::{Context, Poll, Waker};
 
-use slab::Slab;
-
 use super::current;
 use super::join_handle::Panicked;
+use super::live::LiveTasks;
 use super::observer::{Event, Observer, WakeOutcome};
 use super::task::{Phase, Task, TaskFuture, TaskId, TaskInfo};
 use super::waker::BorrowedWaker;
@@ -31,7 +30,7 @@ pub(crate) struct Shared {
     drain_scheduled: Cell<bool>,
     /// Every task that has neither completed nor been cancelled, so shutdown
     /// can drop their futures.
-    live_tasks: RefCell<Slab<Rc<Task>>>,
+    live_tasks: LiveTasks,
     next_task_id: Cell<u64>,
     /// The task being polled right now, for observers and the reactor.
     polling: Cell<Option<TaskId>>,
@@ -53,7 +52,7 @@ impl Shared {
             platform,
             run_queue: RefCell::new(VecDeque::new()),
             drain_scheduled: Cell::new(false),
-            live_tasks: RefCell::new(Slab::new()),
+            live_tasks: LiveTasks::default(),
             next_task_id: Cell::new(1),
             polling: Cell::new(None),
             polled: Cell::new(None),
@@ -105,8 +104,7 @@ impl Shared {
             drop(task.future.take());
             return task;
         }
-        let key = self.live_tasks.borrow_mut().insert(task.clone());
-        task.key.set(key);
+        self.live_tasks.link(&task);
         self.emit(Event::Spawn {
             task: id,
             name: &task.name,
@@ -305,7 +303,7 @@ impl Shared {
     }
 
     fn forget_task(&self, task: &Task) {
-        let removed = self.live_tasks.borrow_mut().try_remove(task.key.get());
+        let removed = self.live_tasks.unlink(task);
         drop(removed);
     }
 
@@ -413,7 +411,7 @@ impl Shared {
         }
         let timers = self.timers.take();
         let queue = self.run_queue.take();
-        let tasks: Vec<Rc<Task>> = self.live_tasks.borrow_mut().drain().collect();
+        let tasks = self.live_tasks.take_all();
         for task in &queue {
             task.queued.set(false);
         }
@@ -441,20 +439,20 @@ impl Shared {
     }
 
     pub(crate) fn live_task_list(&self) -> Vec<TaskInfo> {
-        self.live_tasks
-            .borrow()
-            .iter()
-            .map(|(_, task)| TaskInfo {
+        let mut list = Vec::with_capacity(self.live_tasks.len());
+        self.live_tasks.for_each(|task| {
+            list.push(TaskInfo {
                 id: task.id,
                 name: task.name.to_string(),
                 phase: task.phase.get(),
                 queued: task.queued.get(),
-            })
-            .collect()
+            });
+        });
+        list
     }
 
     pub(crate) fn live_task_count(&self) -> usize {
-        self.live_tasks.borrow().len()
+        self.live_tasks.len()
     }
 
     pub(crate) fn queued_task_count(&self) -> usize {

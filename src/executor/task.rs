@@ -9,6 +9,7 @@ use std::pin::Pin;
 use std::rc::{Rc, Weak};
 use std::task::Waker;
 
+use super::live::Links;
 use super::shared::Shared;
 
 /// A task's future, with its output type erased so that one non-generic
@@ -61,8 +62,8 @@ pub(crate) struct Task {
     /// Weak, so that a waker outliving the executor keeps no executor alive
     /// and its wake quietly does nothing.
     pub(crate) executor: Weak<Shared>,
-    /// This task's key in the executor's list of live tasks.
-    pub(crate) key: Cell<usize>,
+    /// This task's place in the executor's list of live tasks.
+    pub(crate) links: Links,
     pub(crate) phase: Cell<Phase>,
     /// In the run queue: a further wake is a no-op until it is popped.
     pub(crate) queued: Cell<bool>,
@@ -91,7 +92,7 @@ impl Task {
             id,
             name,
             executor,
-            key: Cell::new(usize::MAX),
+            links: Links::default(),
             phase: Cell::new(Phase::Idle),
             queued: Cell::new(false),
             abort_requested: Cell::new(false),

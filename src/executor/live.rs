@@ -1,0 +1,107 @@
+//! The executor's list of live tasks, linked through the tasks themselves.
+//!
+//! Shutdown must reach every task that has neither completed nor been
+//! cancelled, wherever its wakers are. The list holds exactly one strong
+//! reference to each live task (the head, or its predecessor's `next`) and a
+//! weak one back (`prev`), so linking and unlinking cost a few reference
+//! count changes and never grow or move a container: spawning 100k tasks on
+//! a fresh executor reallocates nothing here.
+//!
+//! Every link is a `Cell`, moved in and out, never borrowed (invariant 1).
+
+use std::cell::Cell;
+use std::rc::{Rc, Weak};
+
+use super::task::Task;
+
+/// A task's place in the list: set while it is live, empty otherwise.
+#[derive(Default)]
+pub(crate) struct Links {
+    next: Cell<Option<Rc<Task>>>,
+    prev: Cell<Weak<Task>>,
+    listed: Cell<bool>,
+}
+
+/// The live tasks of one executor, newest first.
+#[derive(Default)]
+pub(crate) struct LiveTasks {
+    head: Cell<Option<Rc<Task>>>,
+    len: Cell<usize>,
+}
+
+impl LiveTasks {
+    pub(crate) fn len(&self) -> usize {
+        self.len.get()
+    }
+
+    /// Adds `task` at the head.
+    pub(crate) fn link(&self, task: &Rc<Task>) {
+        debug_assert!(!task.links.listed.get(), "a task is linked once");
+        let old_head = self.head.take();
+        if let Some(old_head) = &old_head {
+            old_head.links.prev.set(Rc::downgrade(task));
+        }
+        task.links.next.set(old_head);
+        task.links.listed.set(true);
+        self.head.set(Some(task.clone()));
+        self.len.set(self.len.get() + 1);
+    }
+
+    /// Removes `task` if it is listed; a no-op otherwise. Returns the list's
+    /// reference to it, for the caller to drop when nothing is borrowed.
+    pub(crate) fn unlink(&self, task: &Task) -> Option<Rc<Task>> {
+        if !task.links.listed.replace(false) {
+            return None;
+        }
+        let next = task.links.next.take();
+        let prev = task.links.prev.take().upgrade();
+        if let Some(next) = &next {
+            next.links
+                .prev
+                .set(prev.as_ref().map_or_else(Weak::new, Rc::downgrade));
+        }
+        let this = match &prev {
+            Some(prev) => prev.links.next.replace(next),
+            None => self.head.replace(next),
+        };
+        self.len.set(self.len.get() - 1);
+        this
+    }
+
+    /// Unlinks every task, newest first, one at a time (never a recursive
+    /// drop down the chain).
+    pub(crate) fn take_all(&self) -> Vec<Rc<Task>> {
+        let mut tasks = Vec::with_capacity(self.len());
+        while let Some(task) = self.head.take() {
+            let next = task.links.next.take();
+            if let Some(next) = &next {
+                next.links.prev.set(Weak::new());
+            }
+            task.links.listed.set(false);
+            self.head.set(next);
+            tasks.push(task);
+        }
+        self.len.set(0);
+        tasks
+    }
+
+    /// Calls `f` on every live task, newest first. `f` must not link or
+    /// unlink tasks.
+    pub(crate) fn for_each(&self, mut f: impl FnMut(&Task)) {
+        let mut cursor = self.head.take();
+        self.head.set(cursor.clone());
+        while let Some(task) = cursor {
+            f(&task);
+            let next = task.links.next.take();
+            task.links.next.set(next.clone());
+            cursor = next;
+        }
+    }
+}
+
+impl Drop for LiveTasks {
+    fn drop(&mut self) {
+        // Iteratively: dropping the head would otherwise drop the chain recursively.
+        drop(self.take_all());
+    }
+}
