@@ -12,7 +12,7 @@ use std::task::Poll;
 use std::time::Duration;
 
 use futures_playground::reactor::fetch::{promises_in_flight, FetchErrorKind};
-use futures_playground::{fetch, sleep, Executor, Sleep};
+use futures_playground::{fetch, sleep, yield_now, Executor, Sleep};
 use js_sys::Promise;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
@@ -159,6 +159,10 @@ async fn ten_thousand_sleeps_polled_once_and_dropped_leave_no_native_timeouts() 
             Poll::Ready(())
         })
         .await;
+        // Their deadlines are fixed, and the native timer armed, when the
+        // drain that polled them ends.
+        assert_eq!(live_timeouts(), 0, "nothing armed inside the drain");
+        yield_now().await;
         assert_eq!(
             live_timeouts(),
             1,

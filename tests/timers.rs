@@ -450,3 +450,105 @@ fn leaf_futures_keep_their_waker_when_pending() {
     );
     assert_quiescent(&executor, &platform);
 }
+
+#[test]
+fn a_sleep_counts_from_its_poll_even_when_its_drain_runs_on() {
+    // The deadline of a sleep first polled in a drain is fixed when that
+    // drain ends, from one clock reading: never earlier than its poll + delay.
+    let (executor, platform) = ManualPlatform::executor();
+    let woke_at = Rc::new(Cell::new(None));
+    let (clock, slot) = (platform.clone(), woke_at.clone());
+    let work = platform.clone();
+    executor.spawn(async move {
+        work.set_now(at(5)); // work before the sleep, in the same drain
+    });
+    executor.spawn(async move {
+        sleep(ms(10)).await; // polled at 5 ms
+        slot.set(Some(futures_playground::platform::Platform::now(&clock)));
+    });
+    let later = platform.clone();
+    executor.spawn(async move {
+        later.set_now(at(7)); // work after it, still in the same drain
+    });
+    assert!(platform.run_drain(), "one drain polls all three");
+    assert_eq!(executor.pending_timers(), 1);
+    assert_eq!(
+        platform.timer_deadline(),
+        Some(at(17)),
+        "fixed at the drain's end"
+    );
+    platform.advance(ms(7)); // to 14 ms
+    assert_eq!(woke_at.get(), None);
+    platform.advance(ms(3));
+    let woke = woke_at.get().expect("fired");
+    assert!(
+        woke >= at(15),
+        "no earlier than 10 ms after its poll: {woke:?}"
+    );
+    assert_quiescent(&executor, &platform);
+}
+
+#[test]
+fn sleeps_dropped_in_the_drain_that_polled_them_never_arm_the_native_timer() {
+    let (executor, platform) = ManualPlatform::executor();
+    let executor = Rc::new(executor);
+    let polled = Rc::new(Cell::new(0));
+    let count = polled.clone();
+    let inside = executor.clone();
+    executor.spawn(async move {
+        let mut sleeps: Vec<Sleep> = (1..=100).map(ms).map(sleep).collect();
+        for sleep in &mut sleeps {
+            std::future::poll_fn(|cx| {
+                assert!(Pin::new(&mut *sleep).poll(cx).is_pending());
+                Poll::Ready(())
+            })
+            .await;
+            assert!(sleep.is_registered());
+            assert_eq!(sleep.deadline(), None, "not fixed before the drain ends");
+            count.set(count.get() + 1);
+        }
+        assert_eq!(inside.pending_timers(), 100, "counted while unfixed");
+        drop(sleeps);
+        assert_eq!(inside.pending_timers(), 0);
+    });
+    platform.run_until_stalled();
+    assert_eq!(polled.get(), 100);
+    assert_eq!(platform.counts().timers_set, 0);
+    assert_quiescent(&executor, &platform);
+}
+
+#[test]
+fn with_an_observer_each_sleep_reads_the_clock_at_its_poll() {
+    let (executor, platform) = ManualPlatform::executor();
+    let log = record_events(&executor);
+    let work = platform.clone();
+    let deadline = Rc::new(Cell::new(None));
+    let seen = deadline.clone();
+    executor.spawn(async move {
+        work.set_now(at(5));
+        let mut nap = sleep(ms(10));
+        std::future::poll_fn(|cx| {
+            assert!(Pin::new(&mut nap).poll(cx).is_pending());
+            Poll::Ready(())
+        })
+        .await;
+        seen.set(nap.deadline());
+        work.set_now(at(7));
+        nap.await;
+    });
+    platform.run_until_idle();
+    assert_eq!(
+        deadline.get(),
+        Some(at(15)),
+        "registered at the poll, at 5 ms"
+    );
+    let events = log.borrow();
+    let register = events.iter().position(|e| e.starts_with("TimerRegister"));
+    let poll_end = events.iter().position(|e| e.starts_with("PollEnd"));
+    assert!(
+        register < poll_end,
+        "registered inside the poll: {events:?}"
+    );
+    drop(events);
+    assert_quiescent(&executor, &platform);
+}

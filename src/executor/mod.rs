@@ -28,7 +28,10 @@
 //!    drops every live task's future, with nothing borrowed.
 //! 7. **At most one native timer.** The reactor's deadlines live in an ordered
 //!    map; the native timer is armed for the earliest one, re-armed when that
-//!    changes, and cleared when none are left.
+//!    changes, and cleared when none are left. A sleep first polled in a
+//!    drain (with no observer) is held with its delay until the drain ends;
+//!    then one clock reading fixes the deadlines of all of them, so none is
+//!    earlier than its poll plus its delay.
 //!
 //! The executor never calls the browser itself: it talks to a
 //! [`Platform`].
@@ -48,7 +51,7 @@ pub use task::{Phase, TaskId, TaskInfo};
 pub use yield_now::{yield_now, YieldNow};
 
 pub(crate) use current::current;
-pub(crate) use shared::Shared;
+pub(crate) use shared::{Shared, SleepKey};
 
 use std::any::Any;
 use std::borrow::Cow;

@@ -7,6 +7,7 @@ use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::rc::{Rc, Weak};
 use std::task::{Context, Poll, Waker};
+use std::time::Duration;
 
 use super::current;
 use super::join_handle::Panicked;
@@ -15,7 +16,7 @@ use super::observer::{Event, Observer, WakeOutcome};
 use super::task::{Phase, Task, TaskFuture, TaskId, TaskInfo};
 use super::waker::BorrowedWaker;
 use crate::platform::{Instant, Platform};
-use crate::reactor::{TimerKey, TimerQueue};
+use crate::reactor::{TimerKey, TimerQueue, Unfixed, UnfixedKey};
 
 /// Everything one executor owns. Tasks point back here weakly; the
 /// [`Executor`](super::Executor) handle owns it.
@@ -37,12 +38,23 @@ pub(crate) struct Shared {
     /// The same task, for `recover_abandoned_poll`: still set when a drain
     /// begins, it names a poll that never returned (a trap).
     polled: Cell<Option<Weak<Task>>>,
+    /// A drain is under way: sleeps first polled now get their deadline
+    /// when it ends (`register_sleep`).
+    draining: Cell<bool>,
     timers: RefCell<TimerQueue>,
     /// The deadline the native timer is armed for, if it is armed.
     native_timer: Cell<Option<Instant>>,
     observer: RefCell<Option<Rc<dyn Observer>>>,
     has_observer: Cell<bool>,
     shut_down: Cell<bool>,
+}
+
+/// How a sleep's first poll registered it.
+pub(crate) enum SleepKey {
+    /// With its deadline.
+    Fixed(TimerKey),
+    /// With its delay; the deadline comes at the end of the drain.
+    Unfixed(UnfixedKey),
 }
 
 impl Shared {
@@ -56,6 +68,7 @@ impl Shared {
             next_task_id: Cell::new(1),
             polling: Cell::new(None),
             polled: Cell::new(None),
+            draining: Cell::new(false),
             timers: RefCell::new(TimerQueue::new()),
             native_timer: Cell::new(None),
             observer: RefCell::new(None),
@@ -181,12 +194,17 @@ impl Shared {
         }
         self.emit(Event::DrainStart { queued: batch });
         let _current = current::enter(self);
+        // Left over if a trap cut the last drain short.
+        self.fix_timers();
+        let outer = self.draining.replace(true);
         for _ in 0..batch {
             let next = self.run_queue.borrow_mut().pop_front();
             let Some(task) = next else { break };
             task.queued.set(false);
             self.poll_task(&task);
         }
+        self.draining.set(outer);
+        self.fix_timers();
         self.emit(Event::DrainEnd);
         batch
     }
@@ -313,6 +331,74 @@ impl Shared {
         self.platform.now()
     }
 
+    /// The first poll of a sleep of `delay`. Inside a drain, with no
+    /// observer, the clock is not read here: the deadline is fixed when the
+    /// drain ends ([`fix_timers`](Shared::fix_timers)), from one reading for
+    /// every sleep the drain registered. It is therefore never earlier than
+    /// `delay` after this poll (later by at most the rest of the drain, which
+    /// the task could not have run in anyway), and a sleep dropped in the
+    /// drain that registered it never reaches the ordered map. Outside a
+    /// drain, or with an observer (the playground's timeline shows each
+    /// deadline as it is registered), the clock is read now.
+    pub(crate) fn register_sleep(&self, delay: Duration, waker: Waker) -> SleepKey {
+        if self.draining.get() && !self.has_observer.get() && !self.shut_down.get() {
+            return SleepKey::Unfixed(self.timers.borrow_mut().insert_unfixed(delay, waker));
+        }
+        SleepKey::Fixed(self.register_timer(self.now() + delay, waker))
+    }
+
+    /// Fixes the deadlines of the sleeps registered in this drain from one
+    /// reading of the clock, and re-arms the native timer for them.
+    pub(crate) fn fix_timers(&self) {
+        if !self.timers.borrow().has_unfixed() {
+            return;
+        }
+        let now = self.platform.now();
+        let observed = self.has_observer.get();
+        let mut fixed = Vec::new();
+        self.timers.borrow_mut().fix_all(now, |key| {
+            if observed {
+                fixed.push(key);
+            }
+        });
+        for key in fixed {
+            self.emit(Event::TimerRegister {
+                timer: key,
+                deadline: key.deadline(),
+            });
+        }
+        self.sync_native_timer();
+    }
+
+    /// Where an unfixed sleep stands (see [`TimerQueue::resolve`]).
+    pub(crate) fn resolve_sleep(&self, key: UnfixedKey) -> Unfixed {
+        self.timers.borrow_mut().resolve(key)
+    }
+
+    /// Where an unfixed sleep stands, changing nothing.
+    pub(crate) fn peek_sleep(&self, key: UnfixedKey) -> Unfixed {
+        self.timers.borrow().peek(key)
+    }
+
+    /// Makes an unfixed sleep wake `waker` instead of the waker it had.
+    pub(crate) fn update_sleep_waker(&self, key: UnfixedKey, waker: &Waker) {
+        let replaced = self.timers.borrow_mut().update_unfixed_waker(key, waker);
+        drop(replaced);
+    }
+
+    /// Removes an unfixed sleep, fixed since or not.
+    pub(crate) fn cancel_sleep(&self, key: UnfixedKey) {
+        let state = self.timers.borrow_mut().resolve(key);
+        match state {
+            Unfixed::Waiting => {
+                let removed = self.timers.borrow_mut().remove_unfixed(key);
+                drop(removed);
+            }
+            Unfixed::Fixed(key) => self.cancel_timer(key),
+            Unfixed::Gone => {}
+        }
+    }
+
     pub(crate) fn register_timer(&self, deadline: Instant, waker: Waker) -> TimerKey {
         let key = self.timers.borrow_mut().insert(deadline, waker);
         self.emit(Event::TimerRegister {
@@ -362,6 +448,7 @@ impl Shared {
         if self.shut_down.get() {
             return;
         }
+        self.fix_timers();
         let now = self.platform.now();
         loop {
             // Popped one at a time, so a timer cancelled by an earlier wake

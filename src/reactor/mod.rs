@@ -15,4 +15,4 @@ pub mod fetch;
 mod promise;
 
 pub use sleep::{sleep, sleep_until, Sleep};
-pub use timer_queue::{TimerKey, TimerQueue};
+pub use timer_queue::{TimerKey, TimerQueue, Unfixed, UnfixedKey};

@@ -6,8 +6,8 @@ use std::rc::{Rc, Weak};
 use std::task::{Context, Poll};
 use std::time::Duration;
 
-use super::TimerKey;
-use crate::executor::{current, Shared};
+use super::{TimerKey, Unfixed, UnfixedKey};
+use crate::executor::{current, Shared, SleepKey};
 use crate::platform::Instant;
 
 /// Completes `delay` after it is **first polled** (not after it is created):
@@ -60,6 +60,12 @@ enum Deadline {
 
 enum State {
     Unregistered(Deadline),
+    /// First polled in a drain: registered with its delay; the deadline is
+    /// fixed when that drain ends.
+    Unfixed {
+        executor: Weak<Shared>,
+        key: UnfixedKey,
+    },
     Registered {
         executor: Weak<Shared>,
         key: TimerKey,
@@ -68,24 +74,31 @@ enum State {
 }
 
 impl Sleep {
-    /// The deadline, once the first poll has fixed it.
+    /// The deadline, once fixed: at the first poll, or for a sleep first
+    /// polled in a drain with no observer, when that drain ends.
     pub fn deadline(&self) -> Option<Instant> {
         match &self.state {
             State::Unregistered(Deadline::At(deadline)) => Some(*deadline),
             State::Unregistered(Deadline::After(_)) | State::Fired => None,
+            State::Unfixed { .. } => self.timer_key().map(TimerKey::deadline),
             State::Registered { key, .. } => Some(key.deadline()),
         }
     }
 
     /// Registered with a reactor and not yet fired.
     pub fn is_registered(&self) -> bool {
-        matches!(self.state, State::Registered { .. })
+        matches!(self.state, State::Registered { .. } | State::Unfixed { .. })
     }
 
-    /// The reactor's key for this sleep, for matching it with observed events.
+    /// The reactor's key for this sleep, for matching it with observed
+    /// events; `None` until its deadline is fixed.
     pub fn timer_key(&self) -> Option<TimerKey> {
-        match self.state {
-            State::Registered { key, .. } => Some(key),
+        match &self.state {
+            State::Registered { key, .. } => Some(*key),
+            State::Unfixed { executor, key } => match executor.upgrade()?.peek_sleep(*key) {
+                Unfixed::Fixed(key) => Some(key),
+                Unfixed::Waiting | Unfixed::Gone => None,
+            },
             _ => None,
         }
     }
@@ -100,16 +113,48 @@ impl Future for Sleep {
             State::Unregistered(deadline) => {
                 let executor: Rc<Shared> =
                     current().expect("a Sleep was polled outside any executor: spawn it on one");
-                let deadline = match *deadline {
-                    Deadline::At(at) => at,
-                    Deadline::After(delay) => executor.now() + delay,
-                };
-                let key = executor.register_timer(deadline, cx.waker().clone());
-                self.state = State::Registered {
-                    executor: Rc::downgrade(&executor),
-                    key,
+                let waker = cx.waker().clone();
+                self.state = match *deadline {
+                    Deadline::At(at) => State::Registered {
+                        executor: Rc::downgrade(&executor),
+                        key: executor.register_timer(at, waker),
+                    },
+                    Deadline::After(delay) => match executor.register_sleep(delay, waker) {
+                        SleepKey::Fixed(key) => State::Registered {
+                            executor: Rc::downgrade(&executor),
+                            key,
+                        },
+                        SleepKey::Unfixed(key) => State::Unfixed {
+                            executor: Rc::downgrade(&executor),
+                            key,
+                        },
+                    },
                 };
                 Poll::Pending
+            }
+            State::Unfixed { executor, key } => {
+                let key = *key;
+                let Some(executor) = executor.upgrade() else {
+                    return Poll::Pending; // as for a registered sleep
+                };
+                match executor.resolve_sleep(key) {
+                    Unfixed::Waiting => {
+                        // Polled again in the drain that registered it: not due.
+                        executor.update_sleep_waker(key, cx.waker());
+                        Poll::Pending
+                    }
+                    Unfixed::Fixed(key) => {
+                        self.state = State::Registered {
+                            executor: Rc::downgrade(&executor),
+                            key,
+                        };
+                        self.poll(cx)
+                    }
+                    Unfixed::Gone => {
+                        self.state = State::Fired;
+                        Poll::Ready(())
+                    }
+                }
             }
             State::Registered { executor, key } => {
                 let key = *key;
@@ -137,10 +182,18 @@ impl Future for Sleep {
 
 impl Drop for Sleep {
     fn drop(&mut self) {
-        if let State::Registered { executor, key } = &self.state {
-            if let Some(executor) = executor.upgrade() {
-                executor.cancel_timer(*key);
+        match &self.state {
+            State::Registered { executor, key } => {
+                if let Some(executor) = executor.upgrade() {
+                    executor.cancel_timer(*key);
+                }
             }
+            State::Unfixed { executor, key } => {
+                if let Some(executor) = executor.upgrade() {
+                    executor.cancel_sleep(*key);
+                }
+            }
+            State::Unregistered(_) | State::Fired => {}
         }
     }
 }
