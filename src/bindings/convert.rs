@@ -68,16 +68,17 @@ pub(crate) fn trace(
     failure: Option<&ScenarioError>,
     events: &[TraceEvent],
 ) -> JsValue {
+    trace_of(engine, failure, events.iter().map(event).collect::<Array>())
+}
+
+/// [`trace`] with the events already converted.
+pub(crate) fn trace_of(engine: &str, failure: Option<&ScenarioError>, events: Array) -> JsValue {
     let object = Object::new();
     set(&object, "engine", engine);
     set(&object, "ok", failure.is_none());
     if let Some(failure) = failure {
         set(&object, "error", error(failure));
     }
-    set(
-        &object,
-        "events",
-        events.iter().map(event).collect::<Array>(),
-    );
+    set(&object, "events", events);
     object.into()
 }
