@@ -18,6 +18,7 @@ use js_sys::{Array, Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 
 use crate::executor::{Event, Executor};
+use crate::platform::Millis3;
 
 /// The crate's version.
 #[wasm_bindgen]
@@ -35,10 +36,11 @@ pub fn smoke(ms: u32) -> Promise {
     let log = events.clone();
     let clock = Rc::downgrade(&executor);
     executor.set_observer(Some(Rc::new(move |event: Event<'_>| {
-        let now = clock
-            .upgrade()
-            .map_or(0.0, |executor| executor.now().as_millis_f64());
-        log.borrow_mut().push(format!("{now:>10.3} ms  {event:?}"));
+        let now = clock.upgrade().map_or(Duration::ZERO, |executor| {
+            executor.now().elapsed_since_origin()
+        });
+        let now = Millis3(now).to_string();
+        log.borrow_mut().push(format!("{now:>10} ms  {event:?}"));
     })));
 
     let started = executor.now();

@@ -9,6 +9,7 @@ use wasm_bindgen::JsCast;
 use web_sys::AbortSignal;
 
 use super::convert;
+use crate::engines::limits::number_text;
 use crate::engines::trace::{EventListener, TraceEvent};
 use crate::engines::{self, Limits};
 use crate::platform::{BrowserPlatform, JsCallback, StepControl, SteppedPlatform};
@@ -88,8 +89,9 @@ impl RunOptions {
         if let Some(ms) = field(options, "timeLimitMs").as_f64() {
             if !(ms > 0.0 && ms <= Limits::MAX_TIME_MS) {
                 return Err(js_sys::RangeError::new(&format!(
-                    "runScenario: timeLimitMs must be in (0, {}], got {ms}",
-                    Limits::MAX_TIME_MS
+                    "runScenario: timeLimitMs must be in (0, {}], got {}",
+                    number_text(Limits::MAX_TIME_MS),
+                    number_text(ms)
                 ))
                 .into());
             }

@@ -39,3 +39,22 @@ impl Default for Limits {
         Limits::DEFAULT
     }
 }
+
+/// `x` as JavaScript's `String(x)` writes it, as the js engine's messages do.
+/// In the browser this asks JavaScript, so the module needs none of
+/// `core::fmt`'s float formatting (about 14 KB; BENCHMARKS.md, case 6);
+/// natively Rust's `Display` writes the same for the limits' values.
+pub(crate) fn number_text(x: f64) -> String {
+    #[cfg(target_arch = "wasm32")]
+    {
+        String::from(
+            js_sys::Number::from(x)
+                .to_string_with_radix(10)
+                .unwrap_or_default(),
+        )
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        x.to_string()
+    }
+}

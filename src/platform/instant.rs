@@ -63,7 +63,31 @@ impl Sub for Instant {
 
 impl fmt::Debug for Instant {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Instant({:.3} ms)", self.as_millis_f64())
+        write!(f, "Instant({} ms)", Millis3(self.0))
+    }
+}
+
+/// A duration in milliseconds with three decimals, as `{:.3}` writes the
+/// `f64`, from integers: `core::fmt`'s float formatting is about 14 KB of the
+/// wasm module (BENCHMARKS.md, case 6), so traces and `Debug` use this.
+pub(crate) struct Millis3(pub(crate) Duration);
+
+impl fmt::Display for Millis3 {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Rounded to the nearest microsecond, halves up; whole seconds and
+        // the rest apart, so no 128-bit arithmetic and no overflow.
+        let mut secs = self.0.as_secs();
+        let mut micros = (self.0.subsec_nanos() + 500) / 1000;
+        if micros == 1_000_000 {
+            secs = secs.saturating_add(1);
+            micros = 0;
+        }
+        let (ms, frac) = (micros / 1000, micros % 1000);
+        if secs == 0 {
+            write!(f, "{ms}.{frac:03}")
+        } else {
+            write!(f, "{secs}{ms:03}.{frac:03}")
+        }
     }
 }
 
@@ -87,5 +111,36 @@ mod tests {
         let far = Instant::from_elapsed(Duration::MAX) + Duration::from_secs(1);
         assert_eq!(far.elapsed_since_origin(), Duration::MAX);
         assert_eq!(Instant::ZERO - far, Duration::ZERO);
+    }
+
+    #[test]
+    fn millis3_writes_what_f64_formatting_wrote() {
+        for nanos in [
+            0u64,
+            1,
+            499,
+            500,
+            999_499,
+            999_500,
+            1_000_000,
+            1_234_567,
+            999_999_999,
+            1_000_000_000,
+            12_345_678_901,
+            86_400_000_000_000,
+        ] {
+            let d = Duration::from_nanos(nanos);
+            let ours = Millis3(d).to_string();
+            let float = format!("{:.3}", d.as_secs_f64() * 1e3);
+            // The float's own rounding can differ on an exact half microsecond.
+            if nanos % 1000 != 500 {
+                assert_eq!(ours, float, "{nanos} ns");
+            }
+        }
+        assert_eq!(Millis3(Duration::from_nanos(1_500)).to_string(), "0.002");
+        assert_eq!(
+            Millis3(Duration::from_millis(2_147_483_647)).to_string(),
+            "2147483647.000"
+        );
     }
 }

@@ -23,6 +23,7 @@ pub use browser::BrowserPlatform;
 #[cfg(target_arch = "wasm32")]
 pub(crate) use browser::JsCallback;
 pub use instant::Instant;
+pub(crate) use instant::Millis3;
 pub use manual::ManualPlatform;
 pub use stepped::{StepControl, SteppedPlatform};
 

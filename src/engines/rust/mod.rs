@@ -23,6 +23,7 @@ use std::task::{Context, Poll, Waker};
 use super::limits::Limits;
 use super::trace::{EventKind, EventListener, OpId, TraceEvent, TraceSink};
 use crate::executor::{Event, Executor, ExecutorRef, JoinHandle, WakeOutcome};
+use crate::platform::Millis3;
 use crate::scenario::ast::{Pos, Program};
 use crate::scenario::{ErrorKind, ScenarioError};
 use eval::Interpreter;
@@ -85,7 +86,7 @@ impl RunState {
     fn time_limit(&self) -> ScenarioError {
         let message = format!(
             "the run took longer than its time limit of {} ms",
-            self.limits.time_ms
+            super::limits::number_text(self.limits.time_ms)
         );
         self.limit(message, Pos { line: 0, col: 0 })
     }
@@ -270,9 +271,9 @@ impl RunState {
                 main(),
                 self.polling.get(),
                 format!(
-                    "timer-register:{}:{:.3}",
+                    "timer-register:{}:{}",
                     timer.id(),
-                    deadline.as_millis_f64()
+                    Millis3(deadline.elapsed_since_origin())
                 ),
             ),
             Event::TimerFire { timer } => (main(), None, format!("timer-fire:{}", timer.id())),
@@ -281,11 +282,9 @@ impl RunState {
                 self.polling.get(),
                 format!("timer-cancel:{}", timer.id()),
             ),
-            Event::NativeTimerSet { delay } => (
-                main(),
-                None,
-                format!("native-timer-set:{:.3}", delay.as_secs_f64() * 1e3),
-            ),
+            Event::NativeTimerSet { delay } => {
+                (main(), None, format!("native-timer-set:{}", Millis3(delay)))
+            }
             Event::NativeTimerClear => (main(), None, "native-timer-clear".into()),
         };
         self.sink.emit(EventKind::Executor, &op, |e| {
