@@ -194,16 +194,18 @@ impl Shared {
         }
         self.emit(Event::DrainStart { queued: batch });
         let _current = current::enter(self);
-        // Left over if a trap cut the last drain short.
+        // Left over if a trap cut the last drain short (which also left
+        // `draining` set: drains never nest, so it is set and cleared here,
+        // not saved and restored).
         self.fix_timers();
-        let outer = self.draining.replace(true);
+        self.draining.set(true);
         for _ in 0..batch {
             let next = self.run_queue.borrow_mut().pop_front();
             let Some(task) = next else { break };
             task.queued.set(false);
             self.poll_task(&task);
         }
-        self.draining.set(outer);
+        self.draining.set(false);
         self.fix_timers();
         self.emit(Event::DrainEnd);
         batch
