@@ -552,3 +552,38 @@ fn with_an_observer_each_sleep_reads_the_clock_at_its_poll() {
     drop(events);
     assert_quiescent(&executor, &platform);
 }
+
+#[test]
+fn a_sleep_registered_before_a_trap_in_its_drain_still_fires() {
+    // On wasm a panic is a trap: the drain never reaches its end, where the
+    // deadlines of the sleeps it registered are fixed. The next drain fixes
+    // them, even one with nothing to poll. (Natively the panic unwinds to the
+    // same state.)
+    futures_playground::panics::capture_messages(|_| {});
+    let (executor, platform) = ManualPlatform::executor();
+    let fired = Rc::new(Cell::new(false));
+    let flag = fired.clone();
+    let sleeper = executor.spawn(async move {
+        sleep(ms(10)).await;
+        flag.set(true);
+    });
+    let panicking = executor.spawn(async { panic!("a trap after the sleep was polled") });
+    let trapped = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        platform.run_drain();
+    }));
+    assert!(trapped.is_err());
+    assert_eq!(
+        platform.timer_deadline(),
+        None,
+        "not fixed: the drain never ended"
+    );
+    assert!(
+        platform.run_drain(),
+        "the trapped drain asked for a successor"
+    );
+    assert_eq!(platform.timer_deadline(), Some(at(10)));
+    platform.advance(ms(10));
+    assert!(fired.get());
+    drop((sleeper, panicking));
+    assert_quiescent(&executor, &platform);
+}

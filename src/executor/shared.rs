@@ -178,6 +178,12 @@ impl Shared {
         // Cleared first: a wake from here on must ask for a new drain.
         self.drain_scheduled.set(false);
         self.recover_abandoned_poll();
+        // A trap that abandoned the last drain also skipped its end: it is
+        // not draining any more, and the sleeps it registered get their
+        // deadlines now (drains never nest, so `draining` is set and cleared,
+        // never saved and restored).
+        self.draining.set(false);
+        self.fix_timers();
         if self.shut_down.get() {
             return 0;
         }
@@ -194,10 +200,6 @@ impl Shared {
         }
         self.emit(Event::DrainStart { queued: batch });
         let _current = current::enter(self);
-        // Left over if a trap cut the last drain short (which also left
-        // `draining` set: drains never nest, so it is set and cleared here,
-        // not saved and restored).
-        self.fix_timers();
         self.draining.set(true);
         for _ in 0..batch {
             let next = self.run_queue.borrow_mut().pop_front();
