@@ -134,3 +134,41 @@ export async function screenshot(page, name) {
   await page.screenshot({ path: file, fullPage: true });
   return file;
 }
+
+// ---- The playground element, driven through its open shadow root. ----
+
+export const EL = 'futures-playground';
+
+/** A selector inside the element's (open) shadow root. */
+export const inEl = (selector) => `${EL} >>> ${selector}`;
+
+/**
+ * Waits until `selector` matches inside the element's shadow root, by polling:
+ * puppeteer's waitForSelector watches the document with a MutationObserver,
+ * which misses what changes inside a shadow root.
+ */
+export const waitInEl = (page, selector, { timeout = 10_000 } = {}) =>
+  page.waitForFunction(
+    (el, inner) => Boolean(document.querySelector(el)?.shadowRoot?.querySelector(inner)),
+    { timeout, polling: 50 },
+    EL,
+    selector,
+  );
+
+export const waitForElementState = (page, state, timeout = 20_000) =>
+  page.waitForSelector(`${EL}[data-state="${state}"]`, { timeout });
+
+export async function click(page, selector) {
+  const handle = await page.waitForSelector(inEl(selector), { visible: true, timeout: 10_000 });
+  await handle.click();
+}
+
+/** Puts `text` in the editor the way typing ends, with an `input` event. */
+export async function fill(page, text) {
+  const area = await page.waitForSelector(inEl('textarea'), { timeout: 10_000 });
+  await area.evaluate((node, value) => {
+    node.focus();
+    node.value = value;
+    node.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertText' }));
+  }, text);
+}

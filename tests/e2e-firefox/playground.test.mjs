@@ -10,11 +10,7 @@ import { test } from 'node:test';
 import { CSP } from '../../scripts/serve.mjs';
 import { sharedSetup } from '../e2e/harness.mjs';
 import { loadCorpus } from '../share/corpus.mjs';
-import { assertClean, screenshot, setupFirefox } from './harness.mjs';
-
-const EL = 'futures-playground';
-/** A selector inside the element's (open) shadow root. */
-const inEl = (selector) => `${EL} >>> ${selector}`;
+import { EL, assertClean, click, fill, inEl, screenshot, setupFirefox, waitForElementState } from './harness.mjs';
 
 const env = sharedSetup({}, setupFirefox);
 
@@ -22,23 +18,6 @@ async function open(path = 'index.html', { state = 'ready' } = {}) {
   const opened = await env.openPage(path);
   await waitForElementState(opened.page, state);
   return opened;
-}
-
-const waitForElementState = (page, state, timeout = 20_000) =>
-  page.waitForSelector(`${EL}[data-state="${state}"]`, { timeout });
-
-async function click(page, selector) {
-  const handle = await page.waitForSelector(inEl(selector), { visible: true, timeout: 10_000 });
-  await handle.click();
-}
-
-async function fill(page, text) {
-  const area = await page.waitForSelector(inEl('textarea'), { timeout: 10_000 });
-  await area.evaluate((node, value) => {
-    node.focus();
-    node.value = value;
-    node.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertText' }));
-  }, text);
 }
 
 const texts = (page, selector) => page.$$eval(inEl(selector), (nodes) => nodes.map((n) => n.textContent));
