@@ -85,6 +85,22 @@ impl LiveTasks {
         tasks
     }
 
+    /// The first live task, newest first, that `matches`: a walk, for rare
+    /// lookups (a trap's recovery).
+    pub(crate) fn find(&self, mut matches: impl FnMut(&Task) -> bool) -> Option<Rc<Task>> {
+        let mut cursor = self.head.take();
+        self.head.set(cursor.clone());
+        while let Some(task) = cursor {
+            if matches(&task) {
+                return Some(task);
+            }
+            let next = task.links.next.take();
+            task.links.next.set(next.clone());
+            cursor = next;
+        }
+        None
+    }
+
     /// Calls `f` on every live task, newest first. `f` must not link or
     /// unlink tasks.
     pub(crate) fn for_each(&self, mut f: impl FnMut(&Task)) {

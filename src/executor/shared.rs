@@ -5,7 +5,7 @@ use std::any::Any;
 use std::borrow::Cow;
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
-use std::rc::{Rc, Weak};
+use std::rc::Rc;
 use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
@@ -33,11 +33,10 @@ pub(crate) struct Shared {
     /// can drop their futures.
     live_tasks: LiveTasks,
     next_task_id: Cell<u64>,
-    /// The task being polled right now, for observers and the reactor.
+    /// The task being polled right now, for observers and the reactor. Still
+    /// set when a drain begins, it names a poll that never returned (a trap):
+    /// see `recover_abandoned_poll`.
     polling: Cell<Option<TaskId>>,
-    /// The same task, for `recover_abandoned_poll`: still set when a drain
-    /// begins, it names a poll that never returned (a trap).
-    polled: Cell<Option<Weak<Task>>>,
     /// A drain is under way: sleeps first polled now get their deadline
     /// when it ends (`register_sleep`).
     draining: Cell<bool>,
@@ -67,7 +66,6 @@ impl Shared {
             live_tasks: LiveTasks::default(),
             next_task_id: Cell::new(1),
             polling: Cell::new(None),
-            polled: Cell::new(None),
             draining: Cell::new(false),
             timers: RefCell::new(TimerQueue::new()),
             native_timer: Cell::new(None),
@@ -222,14 +220,12 @@ impl Shared {
         };
         task.phase.set(Phase::Running);
         let outer = self.polling.replace(Some(task.id));
-        let outer_task = self.polled.replace(Some(Rc::downgrade(task)));
         self.emit(Event::PollStart { task: task.id });
 
         let waker = BorrowedWaker::new(task);
         let poll = future.as_mut().poll(&mut Context::from_waker(&waker));
 
         self.polling.set(outer);
-        self.polled.set(outer_task);
         self.emit(Event::PollEnd {
             task: task.id,
             ready: poll.is_ready(),
@@ -263,26 +259,27 @@ impl Shared {
     }
 
     /// Finishes the task whose poll never returned, if there is one. On wasm
-    /// a panic is a trap: the poll's frame is abandoned with `polled` still
+    /// a panic is a trap: the poll's frame is abandoned with `polling` still
     /// set, the task `Running` and its future lost with the frame. Drains
-    /// never nest, so a drain that finds `polled` set has found such a poll.
+    /// never nest, so a drain that finds `polling` set has found such a poll.
     /// The task ends as panicked: its join handle gets
     /// [`JoinError::Panicked`](super::JoinError::Panicked) instead of waiting
     /// forever. (Natively a panic unwinds to the same state, which is how the
     /// tests reach it.)
     fn recover_abandoned_poll(&self) {
-        let Some(abandoned) = self.polled.take() else {
+        let Some(abandoned) = self.polling.take() else {
             return;
         };
-        self.polling.set(None);
         // The trap also skipped the guard that makes this executor current.
         current::forget_abandoned(self);
-        let Some(task) = abandoned.upgrade() else {
+        // Looked up by walking the live tasks: a trap is rare, and keeping a
+        // reference to the polled task instead would cost every poll.
+        let Some(task) = self
+            .live_tasks
+            .find(|task| task.id == abandoned && task.phase.get() == Phase::Running)
+        else {
             return;
         };
-        if task.phase.get() != Phase::Running {
-            return;
-        }
         let message = crate::panics::take_last_message()
             .unwrap_or_else(|| "the task's poll never returned".to_string());
         task.phase.set(Phase::Cancelled);
