@@ -117,3 +117,28 @@ test('our waker: poll, Pending, the reactor wakes, poll, Ready; each vtable call
   await screenshot(page, 'learn-our-waker');
   errors.assertNone();
 });
+
+test('our waker after a panic elsewhere: the old task is let go, not used or freed; a new one works', { timeout: 60_000 }, async () => {
+  const { page, errors } = await openLearn();
+  const s = section(page, 'our-waker');
+  await s.locator('button.new-task').click();
+  assert.equal(await s.locator('.waker-state').getAttribute('data-phase'), 'queued');
+  // A Rust run panics: the module is replaced by a fresh instance.
+  const trace = await page.evaluate(async () => {
+    const fp = await import('/pkg/futures_playground.js');
+    fp.debugPanicInNextPoll('a panic in another run');
+    return fp.runScenario('await sleep(1);', { engine: 'rust' });
+  });
+  assert.equal(trace.restarted, true);
+  await s.locator('button.poll').click();
+  assert.match(await s.locator('.waker-state').innerText(), /restarted after a panic/);
+  assert.equal(await s.locator('button.poll').isDisabled(), true);
+  await s.locator('input.sleep-ms').fill('100');
+  await s.locator('button.new-task').click();
+  await s.locator('button.poll').click();
+  await s.locator('.waker-state[data-phase="queued"]').waitFor({ timeout: 5_000 });
+  await s.locator('button.poll').click();
+  assert.equal(await s.locator('.waker-state').getAttribute('data-phase'), 'ready');
+  errors.entries = errors.entries.filter((entry) => !/unreachable/.test(entry));
+  errors.assertNone();
+});

@@ -29,8 +29,29 @@ export function mount(container, { wasm }) {
   const calls = el('ol', { class: 'waker-calls', 'aria-label': 'What happened, in order' });
 
   let lastPhase = null;
+  // After a panic the module is replaced by a fresh instance (see the
+  // bindings' panic.js): an object of the old one throws when used, and
+  // freeing it would free memory of the new one. So it is tested, not freed.
+  const usable = (d) => {
+    try {
+      d.state();
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const release = () => {
+    if (demo && usable(demo)) demo.free();
+    demo = null;
+  };
   const refresh = () => {
     if (!demo) return;
+    if (!usable(demo)) {
+      demo = null;
+      poll.disabled = true;
+      state.textContent = 'The engine was restarted after a panic: press New task.';
+      return;
+    }
     for (const c of demo.takeCalls()) calls.append(el('li', { 'data-what': c.what }, el('code', {}, c.what), ` by ${c.who}`));
     const s = demo.state();
     state.dataset.phase = s.phase;
@@ -50,14 +71,14 @@ export function mount(container, { wasm }) {
       state.textContent = 'The sleep must be between 0 and 60000 ms.';
       return;
     }
-    demo?.free();
+    release();
     calls.replaceChildren();
     demo = new wasm.WakerDemo(wait, woken);
     lastPhase = null;
     refresh();
   });
   poll.addEventListener('click', () => {
-    demo?.poll();
+    if (demo && usable(demo)) demo.poll();
     refresh();
   });
 
@@ -71,8 +92,7 @@ export function mount(container, { wasm }) {
     state, calls);
   return {
     dispose() {
-      demo?.free();
-      demo = null;
+      release();
     },
   };
 }
