@@ -33,6 +33,7 @@ pub struct Request {
     method: String,
     headers: Vec<(String, String)>,
     body: Option<String>,
+    no_store: bool,
 }
 
 impl Request {
@@ -47,6 +48,7 @@ impl Request {
             method: method.into(),
             headers: Vec::new(),
             body: None,
+            no_store: false,
         }
     }
 
@@ -57,6 +59,15 @@ impl Request {
 
     pub fn body(mut self, body: impl Into<String>) -> Request {
         self.body = Some(body.into());
+        self
+    }
+
+    /// Bypasses the HTTP cache (`cache: "no-store"`): the request goes to the
+    /// network and is never held behind another request for the same URL.
+    /// (Firefox makes a second request for a URL wait until the first
+    /// response's body has finished downloading, unless it bypasses the cache.)
+    pub fn no_store(mut self) -> Request {
+        self.no_store = true;
         self
     }
 
@@ -198,6 +209,9 @@ impl Fetch {
         let init = RequestInit::new();
         init.set_method(&request.method);
         init.set_signal(Some(&guard.signal()));
+        if request.no_store {
+            init.set_cache(web_sys::RequestCache::NoStore);
+        }
         if !request.headers.is_empty() {
             let headers =
                 Headers::new().map_err(|e| FetchError::from_js(&e, FetchErrorKind::Request))?;

@@ -22,8 +22,9 @@
 // - `sleep(ms, v)`: `new Promise(r => setTimeout(() => r(v ?? null), ms))`; create
 //   and start when evaluated (the timer is set then), settle inside the timer
 //   callback, just before `r` is called.
-// - `fetch(url)`: `fetch(url, { signal }).then(r => r.status)` (the generated
-//   code's shape; a non-2xx status is a value); create and start when evaluated,
+// - `fetch(url)`: `fetch(url, { signal, cache: 'no-store' }).then(r => r.status)`
+//   (the generated code's shape, which leaves out the engine's signal and cache
+//   mode; a non-2xx status is a value); create and start when evaluated,
 //   settle inside the `.then` callbacks (the same hop count as the plain
 //   `.then(r => r.status)`, the rejection handler rethrows).
 // - `async { … }`: create and start when evaluated, before the body runs; settle
@@ -565,7 +566,10 @@ class Run {
     this.begin(op);
     let request;
     try {
-      request = fetch(url, { signal: controller.signal });
+      // Past the HTTP cache, like the rust engine's (see its fetch.rs): the
+      // two engines fetch the same URL at once, and Firefox would hold one
+      // request until the other's body had arrived.
+      request = fetch(url, { signal: controller.signal, cache: 'no-store' });
     } catch (err) {
       request = Promise.reject(err);
     }

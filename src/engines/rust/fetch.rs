@@ -10,7 +10,11 @@ pub(crate) fn fetch_status(url: String, pos: Pos) -> OpFuture {
     use super::ops::Thing;
     use crate::engines::Value;
 
-    let request = crate::fetch(url);
+    // Past the HTTP cache, like the js engine's: run side by side, the two
+    // engines fetch the same URL at once, and neither may be held behind the
+    // other's response (Firefox holds a second request for a URL until the
+    // first one's body has arrived).
+    let request = crate::fetch_with(crate::Request::get(url).no_store());
     Box::pin(async move {
         match request.await {
             // A non-2xx status is a value, not an error. The unread body is
