@@ -29,8 +29,22 @@ export function firefoxPath() {
   throw new Error('firefox not found: run scripts/setup.sh (apt-get install firefox-esr) or set FIREFOX=/path/to/firefox');
 }
 
-/** Launch the system Firefox headless, over WebDriver BiDi. */
-export async function launchFirefox() {
+/**
+ * Launch the system Firefox headless, over WebDriver BiDi. With `downloadDir`,
+ * downloads are saved there without asking, by Firefox's own preferences, for
+ * every context. puppeteer gives no download event to wait on: poll the
+ * directory (see waitForDownload).
+ */
+export async function launchFirefox({ downloadDir } = {}) {
+  const downloads = downloadDir
+    ? {
+        'browser.download.dir': downloadDir,
+        'browser.download.folderList': 2,
+        'browser.download.useDownloadDir': true,
+        'browser.download.always_ask_before_handling_new_types': false,
+        'browser.download.manager.showWhenStarting': false,
+      }
+    : {};
   return puppeteer.launch({
     browser: 'firefox',
     executablePath: firefoxPath(),
@@ -43,6 +57,7 @@ export async function launchFirefox() {
       'datareporting.policy.dataSubmissionEnabled': false,
       'toolkit.telemetry.enabled': false,
       'browser.shell.checkDefaultBrowser': false,
+      ...downloads,
     },
   });
 }
@@ -52,12 +67,15 @@ function describeError(err) {
   return String(err);
 }
 
-/** Start the server and the system Firefox; returns the same helpers as tests/e2e's `setup`. */
-export async function setupFirefox({ root = REPO_ROOT, routes = {} } = {}) {
+/**
+ * Start the server and the system Firefox; returns the same helpers as tests/e2e's
+ * `setup`. `downloadDir`: where the browser saves downloads (see launchFirefox).
+ */
+export async function setupFirefox({ root = REPO_ROOT, routes = {}, downloadDir } = {}) {
   return startSession({
     root,
     routes,
-    launch: launchFirefox,
+    launch: () => launchFirefox({ downloadDir }),
     /**
      * A fresh browser context (its own storage, like a fresh Playwright context).
      * Collects page errors, console.error lines and Content-Security-Policy
@@ -172,3 +190,63 @@ export async function fill(page, text) {
     node.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertText' }));
   }, text);
 }
+
+/**
+ * Waits until a finished file matching `pattern` is in `dir` and returns its
+ * path. Firefox writes the data to a `<random>.json.part` file, makes an empty
+ * file of the final name, and only then moves the data over it (seen here:
+ * the final name exists with 0 bytes while the `.part` has all of them), so
+ * finished is: non-empty, no `<name>.part`, the same size on two polls in a row.
+ */
+export async function waitForDownload(dir, pattern, { timeout = 10_000 } = {}) {
+  const { readdir, stat } = await import('node:fs/promises');
+  const until = Date.now() + timeout;
+  let last = null;
+  for (;;) {
+    const names = await readdir(dir);
+    const name = names.find((n) => pattern.test(n) && !n.endsWith('.part'));
+    if (name && !names.includes(`${name}.part`)) {
+      const { size } = await stat(path.join(dir, name));
+      if (size > 0 && last === `${name}:${size}`) return path.join(dir, name);
+      last = `${name}:${size}`;
+    } else {
+      last = null;
+    }
+    if (Date.now() > until) throw new Error(`no finished download matching ${pattern} in ${dir} after ${timeout} ms: ${names.join(', ') || '(empty)'}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+export const frames = (page) => page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+
+export const texts = (page, selector) => page.$$eval(inEl(selector), (nodes) => nodes.map((n) => n.textContent));
+
+export async function runAndWait(page) {
+  await click(page, 'button.run');
+  await waitForElementState(page, 'done');
+  await frames(page);
+}
+
+/** Picks an example in the element's select, and waits until it took. */
+export async function choosePreset(page, id) {
+  const select = await page.waitForSelector(inEl('select.preset'));
+  await select.select(id);
+  await page.waitForFunction(
+    (el, want) => document.querySelector(el).shadowRoot.querySelector('select.preset').value === want,
+    { timeout: 5_000, polling: 50 },
+    EL,
+    id,
+  );
+}
+
+/** Every mark and bar in the timeline as plain data. */
+export const marks = (page) => page.$$eval(inEl('.tl-lanes [data-kind]'), (nodes) => nodes.map((n) => ({
+  engine: n.dataset.engine,
+  kind: n.dataset.kind,
+  t: Number(n.dataset.t),
+  label: n.getAttribute('aria-label'),
+  text: n.dataset.text,
+})));
+
+/** The marks of one operation, by the start of its label (e.g. 'sleep(300)'). */
+export const find = (list, engine, kind, label) => list.filter((m) => m.engine === engine && m.kind === kind && m.label.startsWith(`${engine} ${label}`));

@@ -10,7 +10,7 @@ import { test } from 'node:test';
 import { CSP } from '../../scripts/serve.mjs';
 import { sharedSetup } from '../e2e/harness.mjs';
 import { loadCorpus } from '../share/corpus.mjs';
-import { EL, assertClean, click, fill, inEl, screenshot, setupFirefox, waitForElementState } from './harness.mjs';
+import { EL, assertClean, click, fill, find, frames, inEl, marks, runAndWait, screenshot, setupFirefox, texts, waitForElementState } from './harness.mjs';
 
 const env = sharedSetup({}, setupFirefox);
 
@@ -19,26 +19,6 @@ async function open(path = 'index.html', { state = 'ready' } = {}) {
   await waitForElementState(opened.page, state);
   return opened;
 }
-
-const texts = (page, selector) => page.$$eval(inEl(selector), (nodes) => nodes.map((n) => n.textContent));
-const frames = (page) => page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
-
-async function runAndWait(page) {
-  await click(page, 'button.run');
-  await waitForElementState(page, 'done');
-  await frames(page);
-}
-
-/** Every mark and bar in the timeline as plain data. */
-const marks = (page) => page.$$eval(inEl('.tl-lanes [data-kind]'), (nodes) => nodes.map((n) => ({
-  engine: n.dataset.engine,
-  kind: n.dataset.kind,
-  t: Number(n.dataset.t),
-  label: n.getAttribute('aria-label'),
-  text: n.dataset.text,
-})));
-
-const find = (list, engine, kind, label) => list.filter((m) => m.engine === engine && m.kind === kind && m.label.startsWith(`${engine} ${label}`));
 
 test('the page loads under the strict CSP; an example runs and draws both timelines', { timeout: 90_000 }, async () => {
   const opened = await open();

@@ -6,41 +6,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { sharedSetup } from './harness.mjs';
+import { faultCounters, faultRoutes } from './shared-checks.mjs';
 
-/** Connections the fault endpoints saw close before they finished answering. */
-const cut = { slowBody: 0, never: 0 };
-const routes = {
-  '/fault/500': (req, res) => {
-    res.writeHead(500, { 'content-type': 'text/plain' });
-    res.end('server error');
-  },
-  // Headers at once, then one byte every 100 ms for 3 s.
-  '/fault/slow-body': (req, res) => {
-    res.writeHead(200, { 'content-type': 'text/plain' });
-    let sent = 0;
-    const timer = setInterval(() => {
-      res.write('.');
-      if (++sent === 30) {
-        clearInterval(timer);
-        res.end();
-      }
-    }, 100);
-    res.on('close', () => {
-      if (sent < 30) cut.slowBody++;
-      clearInterval(timer);
-    });
-  },
-  // Half a body, then the connection is destroyed.
-  '/fault/abort-mid-body': (req, res) => {
-    res.writeHead(200, { 'content-type': 'text/plain', 'content-length': '1000' });
-    res.write('x'.repeat(500));
-    setTimeout(() => res.destroy(), 50);
-  },
-  // Never answers; counts the requests given up on.
-  '/fault/never': (req, res) => {
-    res.on('close', () => cut.never++);
-  },
-};
+/** What the fault endpoints saw (see shared-checks.mjs). */
+const cut = faultCounters();
+const routes = faultRoutes(cut);
 
 const env = sharedSetup({ routes });
 

@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { deflateRawSync } from 'node:zlib';
 import { test } from 'node:test';
 import { screenshot, sharedSetup } from './harness.mjs';
+import { readStepView } from './shared-checks.mjs';
 
 const DESKTOP = { width: 1280, height: 800 };
 const PHONE = { width: 390, height: 844 };
@@ -240,6 +241,7 @@ test('replay: the scrubber moves the timeline and executor view back and forth',
   await setIndex(max);
   now = await marks(page);
   assert.equal(find(now, 'rust', 'settle', 'sleep(300)').length, 1, 'forward again: settled');
+  assert.equal(now.length, full.length, 'the last moment shows the whole run');
   await setIndex(1);
   now = await marks(page);
   assert.equal(find(now, 'rust', 'settle', 'sleep(300)').length, 0, 'and back again');
@@ -385,26 +387,7 @@ test('many concurrent timers stay responsive; phone layout', { timeout: 90_000 }
 // ---- live stepping: the toolbar's Step holds the Rust executor, one poll per step ----
 
 /** What the page shows about the stepped run, read from the DOM. */
-async function stepView(page) {
-  return page.locator(EL).evaluate((host) => {
-    const root = host.shadowRoot;
-    const step = root.querySelector('button.step');
-    const reasonId = step.getAttribute('aria-describedby');
-    const polls = root.querySelector('.tasks tr[data-task="1"] [data-field="polls"]');
-    return {
-      state: host.dataset.state,
-      stepDisabled: step.disabled,
-      reasonId,
-      reason: reasonId ? root.getElementById(reasonId)?.textContent ?? null : null,
-      last: root.querySelector('.step-last')?.textContent ?? '',
-      barHidden: root.querySelector('.stepbar').hidden,
-      continueHidden: root.querySelector('button.continue').hidden,
-      queue: [...root.querySelectorAll('[data-part="queue"] .chip')].map((c) => ({ task: Number(c.dataset.task), next: c.hasAttribute('data-next') })),
-      polls: polls ? Number(polls.textContent) : 0,
-      stepFocused: root.activeElement === step,
-    };
-  });
-}
+const stepView = (page) => page.locator(EL).evaluate(readStepView);
 
 const stepEnabled = (page, timeout = 3_000) => page.waitForFunction(
   () => !document.querySelector('futures-playground').shadowRoot.querySelector('button.step').disabled, undefined, { timeout });

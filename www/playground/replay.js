@@ -86,8 +86,11 @@ export class Replay {
     this.nextButton.disabled = !polls;
     if (finished) {
       const set = new Set([0]);
-      for (const e of recorded.js) set.add(Math.round(e.t * 10) / 10);
-      for (const e of recorded.rust) set.add(Math.round(e.t * 10) / 10);
+      // Rounded up to the tenth of a millisecond: each scrubber moment shows
+      // every event up to it, including the last (rounding down left an event
+      // at 502.04 ms, or at 502.0000000000002, past the scrubber's end).
+      for (const e of recorded.js) set.add(Math.ceil(e.t * 10) / 10);
+      for (const e of recorded.rust) set.add(Math.ceil(e.t * 10) / 10);
       this.times = [...set].sort((a, b) => a - b);
       this.range.max = String(this.times.length - 1);
       this.range.disabled = this.times.length < 2;

@@ -1,0 +1,76 @@
+// What the Chromium (tests/e2e) and Firefox (tests/e2e-firefox) suites share
+// besides the server: the failing endpoints, and what the page shows about a
+// stepped run. Each driver runs the same check its own way.
+
+/**
+ * Server routes that fail the way networks do, counting what they saw in
+ * `seen` ({ slowBody, slowBodyFull, never, neverHits, reset }): requests, and
+ * connections closed before the endpoint finished answering.
+ */
+export function faultRoutes(seen) {
+  return {
+    '/fault/500': (req, res) => {
+      res.writeHead(500, { 'content-type': 'text/plain' });
+      res.end('server error');
+    },
+    // Headers at once, then one byte every 100 ms for 3 s.
+    '/fault/slow-body': (req, res) => {
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      let sent = 0;
+      const timer = setInterval(() => {
+        res.write('.');
+        if (++sent === 30) {
+          clearInterval(timer);
+          seen.slowBodyFull++;
+          res.end();
+        }
+      }, 100);
+      res.on('close', () => {
+        if (sent < 30) seen.slowBody++;
+        clearInterval(timer);
+      });
+    },
+    // Half a body, then the connection is destroyed.
+    '/fault/abort-mid-body': (req, res) => {
+      res.writeHead(200, { 'content-type': 'text/plain', 'content-length': '1000' });
+      res.write('x'.repeat(500));
+      setTimeout(() => res.destroy(), 50);
+    },
+    // Never answers; counts the requests, and those given up on.
+    '/fault/never': (req, res) => {
+      seen.neverHits++;
+      res.on('close', () => seen.never++);
+    },
+    // No response at all: the connection is closed at once (a network failure).
+    '/fault/reset': (req, res) => {
+      seen.reset++;
+      req.socket.destroy();
+    },
+  };
+}
+
+/** A fresh set of counters for `faultRoutes`. */
+export const faultCounters = () => ({ slowBody: 0, slowBodyFull: 0, never: 0, neverHits: 0, reset: 0 });
+
+/**
+ * What the page shows about a stepped run, read from the DOM. Runs in the
+ * page, given the <futures-playground> element: self-contained.
+ */
+export function readStepView(host) {
+  const root = host.shadowRoot;
+  const step = root.querySelector('button.step');
+  const reasonId = step.getAttribute('aria-describedby');
+  const polls = root.querySelector('.tasks tr[data-task="1"] [data-field="polls"]');
+  return {
+    state: host.dataset.state,
+    stepDisabled: step.disabled,
+    reasonId,
+    reason: reasonId ? root.getElementById(reasonId)?.textContent ?? null : null,
+    last: root.querySelector('.step-last')?.textContent ?? '',
+    barHidden: root.querySelector('.stepbar').hidden,
+    continueHidden: root.querySelector('button.continue').hidden,
+    queue: [...root.querySelectorAll('[data-part="queue"] .chip')].map((c) => ({ task: Number(c.dataset.task), next: c.hasAttribute('data-next') })),
+    polls: polls ? Number(polls.textContent) : 0,
+    stepFocused: root.activeElement === step,
+  };
+}
