@@ -142,3 +142,21 @@ test('our waker after a panic elsewhere: the old task is let go, not used or fre
   errors.entries = errors.entries.filter((entry) => !/unreachable/.test(entry));
   errors.assertNone();
 });
+
+test('Learn opened while the module still loads: it is built once the module is ready', { timeout: 60_000 }, async () => {
+  const opened = await env.openPage('index.html', { viewport: { width: 1200, height: 900 } });
+  const { page, errors } = opened;
+  // Hold the wasm module back so the tab is clicked before it is ready.
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  await page.route('**/futures_playground_bg.wasm', async (route) => {
+    await held;
+    await route.continue();
+  });
+  await page.reload();
+  await page.locator(`${EL} button[role="tab"][data-tab="learn"]`).click();
+  assert.match(await page.locator(`${EL} [data-panel="learn"]`).innerText(), /Loading the WebAssembly package/);
+  release();
+  await page.locator(`${EL} section[data-section="fat-pointers"] table.layouts`).waitFor({ timeout: 20_000 });
+  errors.assertNone();
+});

@@ -295,6 +295,8 @@ export class FuturesPlayground extends HTMLElement {
     this.ui.copy.disabled = false;
     this.ui.status.textContent = `Ready. futures-playground ${this.wasm.version()}.`;
     this.setState('ready');
+    // Learn was opened while the module loaded: build it now.
+    if (!this.ui.learn.hidden) this.showTab('learn');
   }
 
   readDraft() {
@@ -457,7 +459,11 @@ export class FuturesPlayground extends HTMLElement {
     }
     this.ui.root.querySelector('[data-panel="playground"]').hidden = learn;
     this.ui.learn.hidden = !learn;
-    if (!learn || this.learn || !this.wasm) return;
+    if (!learn || this.learn) return;
+    if (!this.wasm) {
+      this.ui.learn.replaceChildren(el('p', { role: 'status' }, 'Loading the WebAssembly package…'));
+      return;
+    }
     this.learn = 'loading';
     this.ui.learn.replaceChildren(el('p', { role: 'status' }, 'Loading the Learn sections…'));
     try {
