@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import { sharedSetup } from '../e2e/harness.mjs';
+import { setScrubber } from '../e2e/shared-checks.mjs';
 import { EL, assertClean, choosePreset, click, find, frames, inEl, marks, runAndWait, setupFirefox, waitForDownload, waitForElementState, waitInEl } from './harness.mjs';
 
 const downloadDir = mkdtempSync(path.join(tmpdir(), 'fp-firefox-downloads-'));
@@ -72,10 +73,7 @@ test('replay: the scrubber moves the timeline and executor view back and forth',
   assert.equal(await scrub.evaluate((n) => n.disabled), false);
   const max = Number(await scrub.evaluate((n) => n.getAttribute('max')));
   const setIndex = async (i) => {
-    await scrub.evaluate((n, v) => {
-      n.value = String(v);
-      n.dispatchEvent(new Event('input', { bubbles: true }));
-    }, i);
+    await scrub.evaluate(setScrubber, i);
     await frames(page);
   };
   await setIndex(0);

@@ -10,7 +10,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { sharedSetup } from '../e2e/harness.mjs';
-import { readStepView } from '../e2e/shared-checks.mjs';
+import { installSteppedProbe, readStepView } from '../e2e/shared-checks.mjs';
 import { EL, assertClean, choosePreset, click, fill, find, frames, inEl, marks, setupFirefox, texts, waitForElementState, waitInEl } from './harness.mjs';
 
 const env = sharedSetup({}, setupFirefox);
@@ -23,22 +23,7 @@ async function openEngines() {
   const opened = await env.openEngines();
   // A stepped run kept on the page, with its events and step-ready calls counted.
   // (A plain function, no eval: the page runs under the strict CSP.)
-  await opened.page.evaluate(() => {
-    globalThis.stepped = (source) => {
-      const state = { events: [], readies: 0, trace: null };
-      state.run = globalThis.fp.startScenario(source, {
-        engine: 'rust',
-        stepped: true,
-        onEvent: (e) => state.events.push(e),
-        onStepReady: () => state.readies++,
-      });
-      state.run.finished.then((trace) => (state.trace = trace));
-      state.polls = () => state.events.filter((e) => e.kind === 'executor' && e.text === 'poll-start').length;
-      state.has = (kind, label) => state.events.some((e) => e.kind === kind && e.label === label);
-      globalThis.current = state;
-      return true;
-    };
-  });
+  await opened.page.evaluate(installSteppedProbe);
   return opened;
 }
 

@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { deflateRawSync } from 'node:zlib';
 import { test } from 'node:test';
 import { screenshot, sharedSetup } from './harness.mjs';
-import { readStepView } from './shared-checks.mjs';
+import { readStepView, setScrubber } from './shared-checks.mjs';
 
 const DESKTOP = { width: 1280, height: 800 };
 const PHONE = { width: 390, height: 844 };
@@ -208,10 +208,7 @@ test('replay: the scrubber moves the timeline and executor view back and forth',
   assert.equal(await scrub.isDisabled(), false);
   const max = Number(await scrub.getAttribute('max'));
   const setIndex = async (i) => {
-    await scrub.evaluate((n, v) => {
-      n.value = String(v);
-      n.dispatchEvent(new Event('input', { bubbles: true }));
-    }, i);
+    await scrub.evaluate(setScrubber, i);
     await frames(page);
   };
   await setIndex(0);

@@ -74,3 +74,35 @@ export function readStepView(host) {
     stepFocused: root.activeElement === step,
   };
 }
+
+/**
+ * Moves the replay scrubber to moment `index`, as dragging it does. Runs in
+ * the page, given the scrubber input: self-contained.
+ */
+export function setScrubber(input, index) {
+  input.value = String(index);
+  input.dispatchEvent(new Event('input', { bubbles: true }));
+}
+
+/**
+ * Installs `stepped(source)` in the engines test page: starts a stepped Rust
+ * run and keeps, in `current`, its events, its onStepReady count, its trace
+ * once finished, and `polls()` / `has(kind, label)` to read them. Runs in the
+ * page: self-contained.
+ */
+export function installSteppedProbe() {
+  globalThis.stepped = (source) => {
+    const state = { events: [], readies: 0, trace: null };
+    state.run = globalThis.fp.startScenario(source, {
+      engine: 'rust',
+      stepped: true,
+      onEvent: (e) => state.events.push(e),
+      onStepReady: () => state.readies++,
+    });
+    state.run.finished.then((trace) => (state.trace = trace));
+    state.polls = () => state.events.filter((e) => e.kind === 'executor' && e.text === 'poll-start').length;
+    state.has = (kind, label) => state.events.some((e) => e.kind === kind && e.label === label);
+    globalThis.current = state;
+    return true;
+  };
+}

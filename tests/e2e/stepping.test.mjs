@@ -5,28 +5,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { sharedSetup } from './harness.mjs';
+import { installSteppedProbe } from './shared-checks.mjs';
 
 const env = sharedSetup();
 
 async function open() {
   const { page, errors } = await env.openEngines();
   // A stepped run kept on the page, with its events and step-ready calls counted.
-  await page.evaluate(() => {
-    window.stepped = (source) => {
-      const state = { events: [], readies: 0, trace: null };
-      state.run = fp.startScenario(source, {
-        engine: 'rust',
-        stepped: true,
-        onEvent: (e) => state.events.push(e),
-        onStepReady: () => state.readies++,
-      });
-      state.run.finished.then((trace) => (state.trace = trace));
-      state.polls = () => state.events.filter((e) => e.kind === 'executor' && e.text === 'poll-start').length;
-      state.has = (kind, label) => state.events.some((e) => e.kind === kind && e.label === label);
-      window.current = state;
-      return true;
-    };
-  });
+  await page.evaluate(installSteppedProbe);
   return { page, errors };
 }
 
