@@ -5,9 +5,6 @@
 // futures on our executor.
 import { el } from '../dom.js';
 
-export const id = 'concurrency';
-export const title = 'Ways to do concurrency';
-
 const N_TASKS = 10_000;
 const N_HOPS = 20_000; // per side, two sides interleaving
 const ROUNDS = 5;

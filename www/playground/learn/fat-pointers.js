@@ -3,9 +3,6 @@
 import { el } from '../dom.js';
 import { check, hex } from './format.js';
 
-export const id = 'fat-pointers';
-export const title = 'Fat pointers, measured';
-
 export function mount(container, { wasm }) {
   const { wordBytes, layouts } = wasm.learnPointerLayouts();
   const table = el('table', { class: 'learn-table layouts' },

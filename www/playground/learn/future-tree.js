@@ -6,9 +6,6 @@
 // (async blocks, join, race, tasks) only poll what they own.
 import { el } from '../dom.js';
 
-export const id = 'future-tree';
-export const title = 'Leaf and non-leaf futures';
-
 const FUTURE_CALLS = new Set(['sleep', 'fetch', 'yield_now', 'fail', 'join', 'race', 'spawn']);
 const LEAVES = new Set(['sleep', 'fetch', 'yield_now', 'fail']);
 // Combinators and spawn take ownership of their operands.

@@ -3,9 +3,6 @@
 // entries changes which function answers a method call.
 import { el } from '../dom.js';
 
-export const id = 'hand-vtable';
-export const title = 'A hand-made vtable';
-
 const METHODS = ['add', 'sub', 'mul'];
 
 export function mount(container, { wasm }) {

@@ -3,9 +3,6 @@
 // calls wake when the timer fires (Wake).
 import { el } from '../dom.js';
 
-export const id = 'our-waker';
-export const title = 'Our waker';
-
 const VTABLE = [
   ['clone', '+1', 'Someone keeps the waker (a sleep, for the reactor): the new waker owns one more count of the task.'],
   ['wake', '−1, then +1 while queued', 'Consumes the waker: its count goes; the task goes into the run queue, which holds it.'],
