@@ -49,6 +49,45 @@ fn dropping_the_handle_detaches_the_task() {
 }
 
 #[test]
+fn a_task_spawned_detached_runs_and_its_output_is_dropped_at_completion() {
+    let (executor, platform) = ManualPlatform::executor();
+    let gate = Gate::new();
+    let outputs = DropCounter::new();
+    let (token, wait) = (outputs.token(), gate.wait());
+    executor.spawn_detached(async move {
+        wait.await;
+        token
+    });
+    platform.run_until_stalled();
+    assert_eq!(executor.live_tasks(), 1, "it waits like any task");
+    assert_eq!(outputs.drops(), 0);
+    gate.open();
+    platform.run_until_stalled();
+    assert_eq!(
+        outputs.drops(),
+        1,
+        "its output was dropped once, when it completed"
+    );
+    assert_quiescent(&executor, &platform);
+}
+
+#[test]
+fn shutdown_cancels_a_detached_task() {
+    let (executor, platform) = ManualPlatform::executor();
+    let gate = Gate::new();
+    let futures = DropCounter::new();
+    let (token, wait) = (futures.token(), gate.wait());
+    executor.spawn_detached(async move {
+        let _token = token;
+        wait.await;
+    });
+    platform.run_until_stalled();
+    executor.shut_down();
+    assert_eq!(futures.drops(), 1, "its future was dropped by the shutdown");
+    assert_eq!(executor.live_tasks(), 0);
+}
+
+#[test]
 fn abort_cancels_a_waiting_task_at_once() {
     let (executor, platform) = ManualPlatform::executor();
     let gate = Gate::new();

@@ -59,9 +59,6 @@ pub enum JoinError {
     Panicked(String),
 }
 
-/// What a panicked task leaves in its output slot for its join handle.
-pub(crate) struct Panicked(pub(crate) String);
-
 impl fmt::Display for JoinError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -117,17 +114,13 @@ impl<T: 'static> Future for JoinHandle<T> {
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         match self.task.phase.get() {
-            Phase::Completed => Poll::Ready(match self.task.output.take() {
-                Some(output) => Ok(*output
-                    .downcast::<T>()
-                    .expect("a JoinHandle<T> is only made for a task whose output is T")),
-                None => Err(JoinError::OutputTaken),
-            }),
-            Phase::Cancelled => Poll::Ready(Err(match self.task.output.take() {
-                Some(output) => match output.downcast::<Panicked>() {
-                    Ok(panicked) => JoinError::Panicked(panicked.0),
-                    Err(_) => JoinError::Cancelled,
-                },
+            Phase::Completed => {
+                let mut output: Option<T> = None;
+                self.task.body.take_output(&mut output);
+                Poll::Ready(output.ok_or(JoinError::OutputTaken))
+            }
+            Phase::Cancelled => Poll::Ready(Err(match self.task.panic_message.take() {
+                Some(message) => JoinError::Panicked(message.into()),
                 None => JoinError::Cancelled,
             })),
             Phase::Idle | Phase::Running => {
@@ -149,7 +142,8 @@ impl<T> Drop for JoinHandle<T> {
         // Taken out first so that nothing is borrowed if the output's own
         // destructor panics.
         drop(self.task.join_waker.take());
-        drop(self.task.output.take());
+        drop(self.task.panic_message.take());
+        self.task.body.drop_output();
     }
 }
 

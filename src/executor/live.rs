@@ -18,7 +18,7 @@ use super::task::Task;
 #[derive(Default)]
 pub(crate) struct Links {
     next: Cell<Option<Rc<Task>>>,
-    prev: Cell<Weak<Task>>,
+    prev: Cell<Option<Weak<Task>>>,
     listed: Cell<bool>,
 }
 
@@ -39,7 +39,7 @@ impl LiveTasks {
         debug_assert!(!task.links.listed.get(), "a task is linked once");
         let old_head = self.head.take();
         if let Some(old_head) = &old_head {
-            old_head.links.prev.set(Rc::downgrade(task));
+            old_head.links.prev.set(Some(Rc::downgrade(task)));
         }
         task.links.next.set(old_head);
         task.links.listed.set(true);
@@ -54,11 +54,9 @@ impl LiveTasks {
             return None;
         }
         let next = task.links.next.take();
-        let prev = task.links.prev.take().upgrade();
+        let prev = task.links.prev.take().and_then(|prev| prev.upgrade());
         if let Some(next) = &next {
-            next.links
-                .prev
-                .set(prev.as_ref().map_or_else(Weak::new, Rc::downgrade));
+            next.links.prev.set(prev.as_ref().map(Rc::downgrade));
         }
         let this = match &prev {
             Some(prev) => prev.links.next.replace(next),
@@ -75,7 +73,7 @@ impl LiveTasks {
         while let Some(task) = self.head.take() {
             let next = task.links.next.take();
             if let Some(next) = &next {
-                next.links.prev.set(Weak::new());
+                next.links.prev.set(None);
             }
             task.links.listed.set(false);
             self.head.set(next);

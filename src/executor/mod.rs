@@ -4,8 +4,9 @@
 //!
 //! These hold everywhere in this module; the rest of the code relies on them.
 //!
-//! 1. **Nothing is borrowed across a poll.** A task's future is moved out of
-//!    its `Cell` for the poll and moved back after; the run queue and the
+//! 1. **Nothing is borrowed across a poll.** A task's future is polled where
+//!    it lies, in the task's one allocation, and only the `body` module's
+//!    state can lend it out, to one poll at a time; the run queue and the
 //!    timer queue are `RefCell`s borrowed only for one push, pop or lookup,
 //!    and the list of live tasks is linked through `Cell`s in the tasks. A
 //!    poll may therefore spawn, wake, abort, sleep or drop anything, and a
@@ -36,6 +37,7 @@
 //! The executor never calls the browser itself: it talks to a
 //! [`Platform`].
 
+mod body;
 mod current;
 mod join_handle;
 mod live;
@@ -53,7 +55,8 @@ pub use yield_now::{yield_now, YieldNow};
 pub(crate) use current::current;
 pub(crate) use shared::{Shared, SleepKey};
 
-use std::any::Any;
+use task::Task;
+
 use std::borrow::Cow;
 use std::fmt;
 use std::future::Future;
@@ -114,6 +117,24 @@ impl Executor {
         F::Output: 'static,
     {
         spawn_on_shared(&self.shared, name.into(), future)
+    }
+
+    /// Spawns `future` with no [`JoinHandle`]: its output is dropped when it
+    /// completes. What `drop(executor.spawn(future))` does, without making and
+    /// dropping the handle.
+    pub fn spawn_detached<F>(&self, future: F)
+    where
+        F: Future + 'static,
+        F::Output: 'static,
+    {
+        let task = Task::new(
+            self.shared.next_task_id(),
+            Cow::Borrowed(""),
+            Rc::downgrade(&self.shared),
+            future,
+        );
+        task.has_join_handle.set(false);
+        self.shared.spawn_task(task);
     }
 
     /// Installs (or, with `None`, removes) the observer that sees every
@@ -297,6 +318,7 @@ where
     F: Future + 'static,
     F::Output: 'static,
 {
-    let erased = Box::pin(async move { Box::new(future.await) as Box<dyn Any> });
-    JoinHandle::new(shared.spawn_task(name, erased))
+    let task = Task::new(shared.next_task_id(), name, Rc::downgrade(shared), future);
+    shared.spawn_task(task.clone());
+    JoinHandle::new(task)
 }

@@ -1,8 +1,6 @@
 //! The executor's state and its two entry points from the platform: the
 //! drain (`run_ready`) and the timer callback (`fire_timers`).
 
-use std::any::Any;
-use std::borrow::Cow;
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::rc::Rc;
@@ -10,10 +8,9 @@ use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
 use super::current;
-use super::join_handle::Panicked;
 use super::live::LiveTasks;
 use super::observer::{Event, Observer, WakeOutcome};
-use super::task::{Phase, Task, TaskFuture, TaskId, TaskInfo};
+use super::task::{Phase, Task, TaskId, TaskInfo};
 use super::waker::BorrowedWaker;
 use crate::platform::{Instant, Platform};
 use crate::reactor::{TimerKey, TimerQueue, Unfixed, UnfixedKey};
@@ -100,28 +97,27 @@ impl Shared {
 
     // ----- spawning and waking ---------------------------------------------
 
-    pub(crate) fn spawn_task(
-        self: &Rc<Self>,
-        name: Cow<'static, str>,
-        future: TaskFuture,
-    ) -> Rc<Task> {
+    pub(crate) fn next_task_id(&self) -> TaskId {
         let id = TaskId(self.next_task_id.get());
         self.next_task_id.set(id.0 + 1);
-        let task = Task::new(id, name, Rc::downgrade(self), future);
+        id
+    }
+
+    /// Lists and queues a task just made (with an id from [`next_task_id`](Shared::next_task_id)).
+    pub(crate) fn spawn_task(&self, task: Rc<Task>) {
         if self.shut_down.get() {
-            // Nothing will ever poll it: hand back a task that is already
-            // cancelled, and drop its future right away.
+            // Nothing will ever poll it: it is cancelled before it starts,
+            // and its future dropped right away.
             task.phase.set(Phase::Cancelled);
-            drop(task.future.take());
-            return task;
+            task.body.drop_future();
+            return;
         }
         self.live_tasks.link(&task);
         self.emit(Event::Spawn {
-            task: id,
+            task: task.id,
             name: &task.name,
         });
-        self.enqueue(task.clone());
-        task
+        self.enqueue(task);
     }
 
     pub(crate) fn wake_task(&self, task: &Rc<Task>, by_ref: bool) {
@@ -215,15 +211,12 @@ impl Shared {
         if task.phase.get() != Phase::Idle {
             return; // cancelled while it waited in the queue
         }
-        let Some(mut future) = task.future.take() else {
-            return;
-        };
         task.phase.set(Phase::Running);
         let outer = self.polling.replace(Some(task.id));
         self.emit(Event::PollStart { task: task.id });
 
         let waker = BorrowedWaker::new(task);
-        let poll = future.as_mut().poll(&mut Context::from_waker(&waker));
+        let poll = task.body.poll(&mut Context::from_waker(&waker));
 
         self.polling.set(outer);
         self.emit(Event::PollEnd {
@@ -231,36 +224,32 @@ impl Shared {
             ready: poll.is_ready(),
         });
         match poll {
-            Poll::Ready(output) => self.complete(task, future, output),
+            Poll::Ready(()) => self.complete(task),
             Poll::Pending if task.abort_requested.get() => {
                 // Aborted during its own poll, or it shut the executor down.
-                self.cancel(task, Some(future));
+                self.cancel(task);
             }
-            Poll::Pending => {
-                task.phase.set(Phase::Idle);
-                task.future.set(Some(future));
-            }
+            Poll::Pending => task.phase.set(Phase::Idle),
         }
     }
 
-    fn complete(&self, task: &Rc<Task>, future: TaskFuture, output: Box<dyn Any>) {
+    /// Finishes a task whose poll returned `Ready`: its output is in its body.
+    fn complete(&self, task: &Rc<Task>) {
         // Completed before its future is dropped, so whatever that drop does
         // (even shutting the executor down) sees a finished task.
         task.phase.set(Phase::Completed);
         self.forget_task(task);
         self.emit(Event::Complete { task: task.id });
-        if task.has_join_handle.get() {
-            task.output.set(Some(output));
-        } else {
-            drop(output);
+        if !task.has_join_handle.get() {
+            task.body.drop_output();
         }
-        drop(future);
+        task.body.drop_future();
         task.notify_join_handle();
     }
 
     /// Finishes the task whose poll never returned, if there is one. On wasm
     /// a panic is a trap: the poll's frame is abandoned with `polling` still
-    /// set, the task `Running` and its future lost with the frame. Drains
+    /// set, the task `Running` and its future half-polled. Drains
     /// never nest, so a drain that finds `polling` set has found such a poll.
     /// The task ends as panicked: its join handle gets
     /// [`JoinError::Panicked`](super::JoinError::Panicked) instead of waiting
@@ -289,8 +278,11 @@ impl Shared {
             message: &message,
         });
         if task.has_join_handle.get() {
-            task.output.set(Some(Box::new(Panicked(message))));
+            task.panic_message.set(Some(message.into()));
         }
+        // Forgotten, not dropped, after a trap (see `Body::drop_future`);
+        // natively the panic unwound the poll and the future drops normally.
+        task.body.drop_future();
         task.notify_join_handle();
     }
 
@@ -300,21 +292,18 @@ impl Shared {
         match task.phase.get() {
             Phase::Completed | Phase::Cancelled => {}
             Phase::Running => task.abort_requested.set(true),
-            Phase::Idle => {
-                let future = task.future.take();
-                self.cancel(task, future);
-            }
+            Phase::Idle => self.cancel(task),
         }
     }
 
-    fn cancel(&self, task: &Rc<Task>, future: Option<TaskFuture>) {
+    fn cancel(&self, task: &Rc<Task>) {
         let already = task.phase.replace(Phase::Cancelled) == Phase::Cancelled;
         if !already {
             self.forget_task(task);
         }
         // Dropped with nothing borrowed: a future's destructor may wake, spawn
         // or cancel other tasks and timers.
-        drop(future);
+        task.body.drop_future();
         if !already {
             self.emit(Event::Cancel { task: task.id });
             task.notify_join_handle();
@@ -513,8 +502,7 @@ impl Shared {
                 task.abort_requested.set(true);
                 continue;
             }
-            let future = task.future.take();
-            self.cancel(&task, future);
+            self.cancel(&task);
         }
     }
 

@@ -1,21 +1,15 @@
 //! A spawned future and the little state the executor keeps beside it.
 
-use std::any::Any;
 use std::borrow::Cow;
 use std::cell::Cell;
 use std::fmt;
 use std::future::Future;
-use std::pin::Pin;
 use std::rc::{Rc, Weak};
 use std::task::Waker;
 
+use super::body::{Body, FutureBody};
 use super::live::Links;
 use super::shared::Shared;
-
-/// A task's future, with its output type erased so that one non-generic
-/// `Task` (and one waker vtable) serves every spawned future. Outputs of
-/// zero-sized types, the common case, box without allocating.
-pub(crate) type TaskFuture = Pin<Box<dyn Future<Output = Box<dyn Any>>>>;
 
 /// Identifies a task within its executor; ids count up from 1 and are never
 /// reused, so a trace can name a task after it is gone.
@@ -51,12 +45,24 @@ pub struct TaskInfo {
     pub queued: bool,
 }
 
-/// One spawned future. Shared through `Rc`: the executor's task list, the run
+/// One spawned future, with the little state the executor keeps beside it,
+/// in one allocation. Shared through `Rc`: the executor's task list, the run
 /// queue, every waker and the join handle each hold a strong reference.
 ///
-/// Every field is a `Cell`: values are moved in and out (`take`/`set`), never
-/// borrowed, so nothing can stay borrowed across a poll or a trap.
-pub(crate) struct Task {
+/// The future's type is erased behind `Body` (the default `B`), so one
+/// non-generic `Rc<Task>` and one waker vtable serve every spawned future.
+/// `Rc<Task>` is a wide pointer; a waker's data pointer is the thin address
+/// of the same task, and [`Task::from_thin`] turns it back.
+///
+/// Every field but the body is a `Cell`: values are moved in and out
+/// (`take`/`set`), never borrowed, so nothing can stay borrowed across a poll
+/// or a trap. The body keeps its future in place under its own rules.
+#[repr(C)]
+pub(crate) struct Task<B: ?Sized = dyn Body> {
+    /// First, so at offset 0 whatever `B` is (`repr(C)`): a waker, holding
+    /// only the task's thin address, reads it there to rebuild the wide
+    /// pointer. Made for `B` in `Task::new`.
+    widen: fn(*const ()) -> *const Task,
     pub(crate) id: TaskId,
     pub(crate) name: Cow<'static, str>,
     /// Weak, so that a waker outliving the executor keeps no executor alive
@@ -70,25 +76,36 @@ pub(crate) struct Task {
     /// `abort()` was called while the task was being polled: it is cancelled
     /// as soon as that poll returns, never in the middle of it.
     pub(crate) abort_requested: Cell<bool>,
-    /// `None` while running, and once completed or cancelled.
-    pub(crate) future: Cell<Option<TaskFuture>>,
-    /// The output, between completion and the join handle taking it.
-    pub(crate) output: Cell<Option<Box<dyn Any>>>,
-    /// Woken when the task completes or is cancelled.
-    pub(crate) join_waker: Cell<Option<Waker>>,
     /// Whether a join handle exists; without one an output is dropped at once.
     pub(crate) has_join_handle: Cell<bool>,
+    /// Woken when the task completes or is cancelled.
+    pub(crate) join_waker: Cell<Option<Waker>>,
+    /// Why the task ended, if a poll of it panicked, until the join handle takes it.
+    pub(crate) panic_message: Cell<Option<Box<str>>>,
+    /// The future, then its output.
+    pub(crate) body: B,
+}
+
+/// The `widen` of tasks whose body is a `B`.
+fn widen_body<B: Body + 'static>(data: *const ()) -> *const Task {
+    data.cast::<Task<B>>() as *const Task
 }
 
 impl Task {
-    pub(crate) fn new(
+    /// A task for `future`, idle, with a join handle to come, in one allocation.
+    pub(crate) fn new<F>(
         id: TaskId,
         name: Cow<'static, str>,
         executor: Weak<Shared>,
-        future: TaskFuture,
-    ) -> Rc<Task> {
+        future: F,
+    ) -> Rc<Task>
+    where
+        F: Future + 'static,
+        F::Output: 'static,
+    {
         crate::diagnostics::TASK.up();
         Rc::new(Task {
+            widen: widen_body::<FutureBody<F>>,
             id,
             name,
             executor,
@@ -96,11 +113,27 @@ impl Task {
             phase: Cell::new(Phase::Idle),
             queued: Cell::new(false),
             abort_requested: Cell::new(false),
-            future: Cell::new(Some(future)),
-            output: Cell::new(None),
-            join_waker: Cell::new(None),
             has_join_handle: Cell::new(true),
+            join_waker: Cell::new(None),
+            panic_message: Cell::new(None),
+            body: FutureBody::new(future),
         })
+    }
+
+    /// The task whose thin address is `data`, as a wide pointer.
+    ///
+    /// # Safety
+    /// `data` must be the address of a live task (`Rc::as_ptr(task).cast()`).
+    pub(crate) unsafe fn from_thin(data: *const ()) -> *const Task {
+        // SAFETY: `data` points at a live `Task<B>`, whose first field
+        // (`repr(C)`) is its `widen`, a function pointer, aligned as the task is.
+        let widen = unsafe { data.cast::<fn(*const ()) -> *const Task>().read() };
+        widen(data)
+    }
+
+    /// The task's thin address, as a waker holds it.
+    pub(crate) fn thin(task: &Rc<Task>) -> *const () {
+        Rc::as_ptr(task).cast()
     }
 
     pub(crate) fn is_finished(&self) -> bool {
@@ -124,7 +157,7 @@ impl Task {
     }
 }
 
-impl Drop for Task {
+impl<B: ?Sized> Drop for Task<B> {
     fn drop(&mut self) {
         crate::diagnostics::TASK.down();
     }

@@ -1,7 +1,8 @@
 //! The waker: one `static` [`RawWakerVTable`] for every task.
 //!
-//! A waker's data pointer is `Rc::into_raw` of its [`Task`]; each live waker
-//! owns one strong count of that `Rc`:
+//! A waker's data pointer is the thin address of its [`Task`] (`Rc<Task>` is
+//! wide: the task's body is a `dyn`), turned back into the `Rc` by
+//! [`Task::from_thin`]; each live waker owns one strong count of that `Rc`:
 //!
 //! | vtable fn     | reference count        | effect                          |
 //! |---------------|------------------------|---------------------------------|
@@ -35,7 +36,7 @@ pub(crate) struct BorrowedWaker<'a> {
 
 impl<'a> BorrowedWaker<'a> {
     pub(crate) fn new(task: &'a Rc<Task>) -> BorrowedWaker<'a> {
-        let raw = RawWaker::new(Rc::as_ptr(task).cast(), &VTABLE);
+        let raw = RawWaker::new(Task::thin(task), &VTABLE);
         // SAFETY: the data pointer comes from a live `Rc<Task>` that `'a`
         // keeps alive for as long as this waker can be used, and `VTABLE`'s
         // functions expect exactly such a pointer. The waker is never dropped
@@ -65,10 +66,11 @@ fn observe(task: &Task, event: Event<'_>) {
 }
 
 unsafe fn clone_waker(data: *const ()) -> RawWaker {
-    let task = data.cast::<Task>();
-    // SAFETY: `data` is the pointer of a live waker, so it came from
-    // `Rc::into_raw`/`Rc::as_ptr` of a `Task` whose count is at least one
-    // while that waker exists; the new waker owns the count added here.
+    // SAFETY: `data` is the pointer of a live waker: the thin address of a
+    // task whose count is at least one while that waker exists.
+    let task = unsafe { Task::from_thin(data) };
+    // SAFETY: `task` is that task's `Rc` pointer, alive as just said; the new
+    // waker owns the count added here.
     unsafe { Rc::increment_strong_count(task) };
     // SAFETY: the count just added keeps the task alive.
     let task_ref = unsafe { &*task };
@@ -79,7 +81,7 @@ unsafe fn clone_waker(data: *const ()) -> RawWaker {
 unsafe fn wake(data: *const ()) {
     // SAFETY: `wake` consumes its waker, which owned one strong count of this
     // `Rc<Task>`; `from_raw` takes that count over and drops it at the end.
-    let task = unsafe { Rc::from_raw(data.cast::<Task>()) };
+    let task = unsafe { Rc::from_raw(Task::from_thin(data)) };
     Task::wake(&task, false);
 }
 
@@ -87,13 +89,15 @@ unsafe fn wake_by_ref(data: *const ()) {
     // SAFETY: the waker lives for the duration of this call and owns (or, for
     // a borrowed waker, shares) a strong count, so the task is alive;
     // ManuallyDrop leaves that count as it was.
-    let task = ManuallyDrop::new(unsafe { Rc::from_raw(data.cast::<Task>()) });
+    let task = ManuallyDrop::new(unsafe { Rc::from_raw(Task::from_thin(data)) });
     Task::wake(&task, true);
 }
 
 unsafe fn drop_waker(data: *const ()) {
-    let task = data.cast::<Task>();
-    // SAFETY: the waker being dropped still owns its count here.
+    // SAFETY: the waker being dropped still owns its count here, so `data`
+    // is the thin address of a live task.
+    let task = unsafe { Task::from_thin(data) };
+    // SAFETY: alive, as just said.
     let task_ref = unsafe { &*task };
     observe(task_ref, Event::WakerDrop { task: task_ref.id });
     // SAFETY: gives back exactly the count this waker owned; after this line
