@@ -142,17 +142,19 @@ const raw = {};
 async function caseSpawn(page) {
   const n = Q ? 2_000 : 100_000;
   console.log(`\n[1 spawn] ${n} trivial tasks, spawned and completed`);
-  const res = await alternate(page, 'spawn', ['wbg', 'ours', 'ours+observer', 'ours-warm'], { n }, rounds(7));
+  const res = await alternate(page, 'spawn', ['wbg', 'ours', 'ours+observer', 'ours-handle', 'ours-warm'], { n }, rounds(7));
   raw.spawn = { n, res };
   const wbg = { ...pick(res.wbg, 'ms'), label: 'wbg' };
   row('1 spawn', 'wasm-bindgen-futures spawn_local', 'time', 'ms', wbg);
   const ours = pick(res.ours, 'ms');
-  row('1 spawn', 'ours (no observer)', 'time', 'ms', ours, { ref: wbg, goal: '≤ 1.0× wbg', met: ours.median <= wbg.median });
+  row('1 spawn', 'ours spawn_detached (no observer)', 'time', 'ms', ours, { ref: wbg, goal: '≤ 1.0× wbg', met: ours.median <= wbg.median });
   const obs = pick(res['ours+observer'], 'ms');
   row('1 spawn', 'ours + recording observer', 'time', 'ms', obs, { ref: wbg, goal: '≤ 3× wbg', met: obs.median <= 3 * wbg.median });
+  const handle = pick(res['ours-handle'], 'ms');
+  row('1 spawn', 'ours spawn, JoinHandle dropped (diagnostic)', 'time', 'ms', handle, { ref: wbg });
   const warm = pick(res['ours-warm'], 'ms');
   row('1 spawn', 'ours, executor reused (diagnostic)', 'time', 'ms', warm, { ref: wbg });
-  for (const [label, s] of [['wbg', wbg], ['ours', ours], ['ours+observer', obs], ['ours-warm', warm]]) notes.push(`1 spawn: ${label} ${fmt((s.median * 1e6) / n)} ns per task`);
+  for (const [label, s] of [['wbg', wbg], ['ours', ours], ['ours+observer', obs], ['ours-handle', handle], ['ours-warm', warm]]) notes.push(`1 spawn: ${label} ${fmt((s.median * 1e6) / n)} ns per task`);
   notes.push(`1 spawn: the observer saw ${res['ours+observer'][0].events} events per run`);
 }
 

@@ -178,11 +178,23 @@ fn spawn_run(
 }
 
 /// Ours: `n` tasks on a fresh executor, each completing at its first poll.
+/// Spawned detached, as `spawn_local` spawns: no join handle is made.
 #[wasm_bindgen(js_name = spawnOurs)]
 pub fn spawn_ours(n: u32, observed: bool) -> Promise {
     let executor = fresh_executor();
     let records = observed.then(|| observe(&executor));
     let result = spawn_run(n, records, |countdown| {
+        executor.spawn_detached(async move { countdown.done_one() });
+    });
+    keep(executor);
+    result
+}
+
+/// Ours with `spawn`, its join handle dropped at once: what a join handle costs.
+#[wasm_bindgen(js_name = spawnOursHandle)]
+pub fn spawn_ours_handle(n: u32) -> Promise {
+    let executor = fresh_executor();
+    let result = spawn_run(n, None, |countdown| {
         drop(executor.spawn(async move { countdown.done_one() }));
     });
     keep(executor);
@@ -510,7 +522,7 @@ pub fn spawn_ours_warm(n: u32) -> Promise {
     release();
     WARM.with(|executor| {
         spawn_run(n, None, |countdown| {
-            drop(executor.spawn(async move { countdown.done_one() }));
+            executor.spawn_detached(async move { countdown.done_one() });
         })
     })
 }

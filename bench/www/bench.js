@@ -204,6 +204,7 @@ const cases = {
     if (contender === 'ours') return wasm.spawnOurs(n, false);
     if (contender === 'ours+observer') return wasm.spawnOurs(n, true);
     if (contender === 'ours-warm') return wasm.spawnOursWarm(n);
+    if (contender === 'ours-handle') return wasm.spawnOursHandle(n);
     if (contender === 'wbg') return wasm.spawnWbg(n);
     throw new Error(`spawn: no contender ${contender}`);
   },
