@@ -63,11 +63,12 @@ pub(crate) struct Task<B: ?Sized = dyn Body> {
     /// only the task's thin address, reads it there to rebuild the wide
     /// pointer. Made for `B` in `Task::new`.
     widen: fn(*const ()) -> *const Task,
+    /// Weak, so that a waker outliving the executor keeps no executor alive
+    /// and its wake quietly does nothing. (Beside `widen`: on wasm32 the two
+    /// pointers fill the eight bytes before `id`; `repr(C)` keeps this order.)
+    pub(crate) executor: Weak<Shared>,
     pub(crate) id: TaskId,
     pub(crate) name: Cow<'static, str>,
-    /// Weak, so that a waker outliving the executor keeps no executor alive
-    /// and its wake quietly does nothing.
-    pub(crate) executor: Weak<Shared>,
     /// This task's place in the executor's list of live tasks.
     pub(crate) links: Links,
     pub(crate) phase: Cell<Phase>,
