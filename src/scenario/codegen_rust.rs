@@ -37,9 +37,10 @@
 //! The body is `async fn scenario() -> Result<(), Error>`; spawn it on the
 //! crate's executor to run it.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::BTreeSet;
 
 use super::ast::{BindingId, Block, Builtin, Expr, ExprKind, Program, Stmt, StmtKind};
+use crate::vec_map::VecMap;
 
 /// Where the output's leaf futures, combinators, `Value` and `Error` live.
 pub const SCRIPT: &str = "futures_playground::script";
@@ -151,7 +152,7 @@ enum Repr {
 /// depends on `futures_playground`.
 pub fn to_rust(program: &Program) -> String {
     let mut gen = Gen {
-        reprs: HashMap::new(),
+        reprs: VecMap::new(),
         used: BTreeSet::new(),
         uses_value: false,
         uses_duration: false,
@@ -201,7 +202,7 @@ fn use_line(path: &str, items: &[&str]) -> String {
 }
 
 struct Gen {
-    reprs: HashMap<BindingId, Repr>,
+    reprs: VecMap<BindingId, Repr>,
     used: BTreeSet<&'static str>,
     uses_value: bool,
     uses_duration: bool,
@@ -231,20 +232,20 @@ fn string_literal(s: &str) -> String {
 
 /// The outer bindings an `async` block reads (declared outside it).
 fn captured(block: &Block, out: &mut Vec<(String, BindingId)>) {
-    let mut declared = HashSet::new();
+    let mut declared = VecMap::new();
     collect_block(block, &mut declared, out);
 }
 
 fn collect_block(
     block: &Block,
-    declared: &mut HashSet<BindingId>,
+    declared: &mut VecMap<BindingId, ()>,
     out: &mut Vec<(String, BindingId)>,
 ) {
     for stmt in &block.statements {
         match &stmt.kind {
             StmtKind::Let { binding, value, .. } => {
                 collect_expr(value, declared, out);
-                declared.insert(*binding);
+                declared.insert(*binding, ());
             }
             StmtKind::Expr(e) => collect_expr(e, declared, out),
             StmtKind::Repeat { body, .. } => collect_block(body, declared, out),
@@ -257,7 +258,7 @@ fn collect_block(
 
 fn collect_expr(
     expr: &Expr,
-    declared: &mut HashSet<BindingId>,
+    declared: &mut VecMap<BindingId, ()>,
     out: &mut Vec<(String, BindingId)>,
 ) {
     match &expr.kind {
@@ -267,7 +268,7 @@ fn collect_expr(
         ExprKind::Name {
             name,
             binding: Some(b),
-        } if !declared.contains(b) && !out.iter().any(|(_, id)| id == b) => {
+        } if !declared.contains_key(b) && !out.iter().any(|(_, id)| id == b) => {
             out.push((name.clone(), *b));
         }
         _ => {}
