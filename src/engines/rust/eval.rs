@@ -246,9 +246,25 @@ fn integer_arg(thing: Option<Thing>, pos: Pos, name: &str) -> Result<u64, Scenar
     match thing.map(Thing::into_value) {
         Some(Value::Int(n)) if n >= 0 => Ok(n as u64),
         other => Err(runtime_error(
-            format!("`{name}` expects an integer of milliseconds, got {other:?}"),
+            format!(
+                "`{name}` expects an integer of milliseconds, got {}",
+                describe(other.as_ref())
+            ),
             pos,
         )),
+    }
+}
+
+/// A value for a message, as the program would write it, with its kind. Not
+/// `Value`'s `Debug`: that would show Rust's names (`Some(Int(3))`) and link
+/// `str`'s escaping `Debug` into the module (BENCHMARKS.md, case 6).
+fn describe(value: Option<&Value>) -> String {
+    match value {
+        None => "nothing".into(),
+        Some(Value::Null) => "null".into(),
+        Some(Value::Int(n)) => format!("the integer {n}"),
+        Some(Value::Str(s)) => format!("the string \"{s}\""),
+        Some(list @ Value::List(_)) => format!("the list {list}"),
     }
 }
 
@@ -256,7 +272,10 @@ fn string_arg(thing: Option<Thing>, pos: Pos, name: &str) -> Result<String, Scen
     match thing.map(Thing::into_value) {
         Some(Value::Str(s)) => Ok(s.to_string()),
         other => Err(runtime_error(
-            format!("`{name}` expects a string, got {other:?}"),
+            format!(
+                "`{name}` expects a string, got {}",
+                describe(other.as_ref())
+            ),
             pos,
         )),
     }
