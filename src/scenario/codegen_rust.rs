@@ -37,8 +37,6 @@
 //! The body is `async fn scenario() -> Result<(), Error>`; spawn it on the
 //! crate's executor to run it.
 
-use std::collections::BTreeSet;
-
 use super::ast::{BindingId, Block, Builtin, Expr, ExprKind, Program, Stmt, StmtKind};
 use crate::vec_map::VecMap;
 
@@ -153,7 +151,7 @@ enum Repr {
 pub fn to_rust(program: &Program) -> String {
     let mut gen = Gen {
         reprs: VecMap::new(),
-        used: BTreeSet::new(),
+        used: Vec::new(),
         uses_value: false,
         uses_duration: false,
     };
@@ -203,7 +201,9 @@ fn use_line(path: &str, items: &[&str]) -> String {
 
 struct Gen {
     reprs: VecMap<BindingId, Repr>,
-    used: BTreeSet<&'static str>,
+    /// The `script` items the output calls, each once. A `Vec`: a handful at
+    /// most, and a `BTreeSet` would link its own node code into the wasm.
+    used: Vec<&'static str>,
     uses_value: bool,
     uses_duration: bool,
 }
@@ -444,6 +444,13 @@ impl Gen {
         out
     }
 
+    /// Notes that the output calls the `script` item `name`.
+    fn uses(&mut self, name: &'static str) {
+        if !self.used.contains(&name) {
+            self.used.push(name);
+        }
+    }
+
     fn call(&mut self, builtin: Builtin, args: &[Expr], level: usize) -> String {
         if builtin == Builtin::Log {
             // Used as a value: print, then the value `null`.
@@ -457,21 +464,21 @@ impl Gen {
                 let ms = rendered.first().cloned().unwrap_or_default();
                 let duration = format!("Duration::from_millis({ms})");
                 if let Some(v) = rendered.get(1) {
-                    self.used.insert("sleep_with");
+                    self.uses("sleep_with");
                     format!("sleep_with({duration}, {v})")
                 } else {
-                    self.used.insert("sleep");
+                    self.uses("sleep");
                     format!("sleep({duration})")
                 }
             }
             Builtin::Join | Builtin::Race => {
-                self.used.insert("boxed");
+                self.uses("boxed");
                 let name = if builtin == Builtin::Join {
                     "join_all"
                 } else {
                     "race"
                 };
-                self.used.insert(name);
+                self.uses(name);
                 // Rendered one level deeper in case they go one per line.
                 let operands: Vec<String> = args
                     .iter()
@@ -486,7 +493,7 @@ impl Gen {
                     Builtin::YieldNow => "yield_now",
                     _ => "fail",
                 };
-                self.used.insert(name);
+                self.uses(name);
                 format!("{name}({})", rendered.join(", "))
             }
         }
