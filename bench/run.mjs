@@ -307,7 +307,7 @@ function caseSize() {
         else if (/^data segment/.test(bare)) group = 'data segments';
         else if (/externref shim|^__wbg|wasm_bindgen/.test(bare)) group = 'wasm-bindgen glue';
         else if (/^(core|alloc|std)::|^f64 as core|^(u|i)(8|16|32|64|size) as core|^str as core/.test(bare)) group = bare.match(/^(?:\w+ as )?(core::fmt|core|alloc|std)/)?.[1] ?? 'core';
-        else if (/dlmalloc/.test(bare)) group = 'dlmalloc';
+        else if (/^(dlmalloc|talc)::/.test(bare)) group = `${bare.match(/^\w+/)[0]} (allocator)`;
         else if (/^(js_sys|web_sys|slab|hashbrown)/.test(bare)) group = bare.match(/^\w+/)[0];
         groups[group] = (groups[group] ?? 0) + size;
       }

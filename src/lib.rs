@@ -51,6 +51,7 @@ pub mod presets;
 pub mod reactor;
 pub mod scenario;
 pub mod script;
+mod vec_map;
 
 #[cfg(target_arch = "wasm32")]
 mod bindings;

@@ -221,6 +221,30 @@ fn an_unawaited_fail_does_nothing_and_an_awaited_one_is_the_error() {
 }
 
 #[test]
+fn a_fetch_of_a_value_that_is_not_a_string_names_the_value() {
+    // `race` of different types is a run-time value: the checks let it through,
+    // and `fetch` refuses it when it is evaluated.
+    for (winner, got) in [
+        ("sleep(1, 3)", "the integer 3"),
+        ("sleep(1, null)", "null"),
+        ("join(sleep(1, 1), sleep(1, \"a\"))", "the list [1, a]"),
+    ] {
+        let source = format!("await fetch(await race({winner}, sleep(5, \"x\")));");
+        let finished = run(&source);
+        let error = finished.outcome.error.clone().unwrap();
+        assert_eq!(
+            (error.kind, error.message.as_str()),
+            (
+                ErrorKind::Runtime,
+                format!("`fetch` expects a string, got {got}").as_str()
+            ),
+            "{source}"
+        );
+        finished.assert_quiescent();
+    }
+}
+
+#[test]
 fn yield_now_wakes_itself_once() {
     let done = run("await yield_now();\nlog(\"after\");");
     done.assert_ok_and_quiescent();

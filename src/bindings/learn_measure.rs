@@ -4,15 +4,16 @@
 //! computed from `size_of`.
 //!
 //! Memory is counted by a byte-counting global allocator: a thin wrapper
-//! around `std::alloc::System` (dlmalloc on `wasm32-unknown-unknown`) that
-//! adds each allocation's size to a running total of live bytes and takes
+//! around the module's real allocator, [`talc`] (in place of std's dlmalloc:
+//! smaller and not slower, see BENCHMARKS.md, case 6), that adds each
+//! allocation's size to a running total of live bytes and takes
 //! each deallocation's off. Reading that total before and after 10 000 tasks
 //! are spawned and waiting gives exactly the heap those tasks hold: the task
 //! slots, the boxed futures, the timer queue's entries and the wakers it
-//! keeps. The allocator's own bookkeeping (dlmalloc's chunk headers) is not
+//! keeps. The allocator's own bookkeeping (talc's chunk tags) is not
 //! counted.
 
-use std::alloc::{GlobalAlloc, Layout, System};
+use std::alloc::{GlobalAlloc, Layout};
 use std::cell::Cell;
 use std::rc::{Rc, Weak};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -61,7 +62,11 @@ export interface RustYields {
 }
 "#;
 
-/// `System`, counting the bytes it has handed out and not had back.
+/// The allocator that holds the module's heap: talc, growing the linear
+/// memory as it needs. Only `CountingAllocator` calls it.
+static TALC: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
+/// `TALC`, counting the bytes it has handed out and not had back.
 struct CountingAllocator;
 
 /// Bytes allocated and not yet freed, by everything in this module instance.
@@ -72,14 +77,14 @@ static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
 #[global_allocator]
 static ALLOCATOR: CountingAllocator = CountingAllocator;
 
-// SAFETY: every method forwards to `System` with the caller's own arguments,
-// so `System`'s guarantees (alignment, size, ownership of the block) hold
+// SAFETY: every method forwards to `TALC` with the caller's own arguments,
+// so `TALC`'s guarantees (alignment, size, ownership of the block) hold
 // unchanged; the counters are only arithmetic on the side.
 unsafe impl GlobalAlloc for CountingAllocator {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         // SAFETY: the caller upholds `GlobalAlloc::alloc`'s contract (a
-        // non-zero-sized layout), which is `System.alloc`'s contract.
-        let block = unsafe { System.alloc(layout) };
+        // non-zero-sized layout), which is `TALC.alloc`'s contract.
+        let block = unsafe { TALC.alloc(layout) };
         if !block.is_null() {
             LIVE_BYTES.fetch_add(layout.size(), Ordering::Relaxed);
             ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
@@ -88,8 +93,8 @@ unsafe impl GlobalAlloc for CountingAllocator {
     }
 
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        // SAFETY: as for `alloc`: the caller's contract is `System`'s.
-        let block = unsafe { System.alloc_zeroed(layout) };
+        // SAFETY: as for `alloc`: the caller's contract is `TALC`'s.
+        let block = unsafe { TALC.alloc_zeroed(layout) };
         if !block.is_null() {
             LIVE_BYTES.fetch_add(layout.size(), Ordering::Relaxed);
             ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
@@ -98,16 +103,16 @@ unsafe impl GlobalAlloc for CountingAllocator {
     }
 
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: `ptr` was allocated by this allocator, that is by `System`,
+        // SAFETY: `ptr` was allocated by this allocator, that is by `TALC`,
         // with this `layout`, as the caller guarantees.
-        unsafe { System.dealloc(ptr, layout) };
+        unsafe { TALC.dealloc(ptr, layout) };
         LIVE_BYTES.fetch_sub(layout.size(), Ordering::Relaxed);
     }
 
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        // SAFETY: `ptr` came from `System` with `layout` and `new_size` is
+        // SAFETY: `ptr` came from `TALC` with `layout` and `new_size` is
         // valid for it, as the caller guarantees.
-        let block = unsafe { System.realloc(ptr, layout, new_size) };
+        let block = unsafe { TALC.realloc(ptr, layout, new_size) };
         if !block.is_null() {
             // On failure the old block stays allocated and nothing changes.
             LIVE_BYTES.fetch_sub(layout.size(), Ordering::Relaxed);

@@ -10,13 +10,14 @@ mod scenario;
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &str = include_str!("types.ts");
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use std::time::Duration;
 
 use js_sys::{Array, Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 
+use crate::engines::rust::event_text;
 use crate::executor::{Event, Executor};
 use crate::platform::Millis3;
 
@@ -33,14 +34,26 @@ pub fn version() -> String {
 pub fn smoke(ms: u32) -> Promise {
     let executor = Rc::new(Executor::browser());
     let events = Rc::new(RefCell::new(Vec::<String>::new()));
+    // Polls and wakes (either kind) seen so far.
+    let counts = Rc::new(Cell::new((0u32, 0u32)));
     let log = events.clone();
+    let counted = counts.clone();
     let clock = Rc::downgrade(&executor);
     executor.set_observer(Some(Rc::new(move |event: Event<'_>| {
+        let (polls, wakes) = counted.get();
+        match event {
+            Event::PollStart { .. } => counted.set((polls + 1, wakes)),
+            Event::Wake { .. } => counted.set((polls, wakes + 1)),
+            _ => {}
+        }
         let now = clock.upgrade().map_or(Duration::ZERO, |executor| {
             executor.now().elapsed_since_origin()
         });
         let now = Millis3(now).to_string();
-        log.borrow_mut().push(format!("{now:>10} ms  {event:?}"));
+        // The rust engine's texts for events, not `Event`'s `Debug`: see
+        // `event_text`.
+        let text = event_text(&event);
+        log.borrow_mut().push(format!("{now:>10} ms  {text}"));
     })));
 
     let started = executor.now();
@@ -58,6 +71,7 @@ pub fn smoke(ms: u32) -> Promise {
         // dropping it then shuts it down.
         let owner = executor.clone();
         let events = events.clone();
+        let counts = counts.clone();
         executor.spawn_named("report", async move {
             let elapsed = match sleeper.await {
                 Ok(elapsed) => elapsed,
@@ -69,13 +83,13 @@ pub fn smoke(ms: u32) -> Promise {
             };
             owner.set_observer(None);
             let events = events.take();
-            let count = |needle: &str| events.iter().filter(|e| e.contains(needle)).count() as u32;
+            let (polls, wakes) = counts.get();
             let report = Object::new();
             for (key, value) in [
                 ("requestedMs", JsValue::from(ms)),
                 ("elapsedMs", JsValue::from(elapsed.as_secs_f64() * 1000.0)),
-                ("polls", JsValue::from(count("PollStart"))),
-                ("wakes", JsValue::from(count("Wake {"))),
+                ("polls", JsValue::from(polls)),
+                ("wakes", JsValue::from(wakes)),
                 (
                     "events",
                     events

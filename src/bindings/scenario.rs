@@ -79,10 +79,12 @@ impl RunOptions {
             Some("js") => Engine::Js,
             Some("rust") => Engine::Rust,
             other => {
+                // Quoted by hand: `{:?}` would link `str`'s escaping `Debug`.
+                let got = other.map_or("no string".into(), |engine| format!("\"{engine}\""));
                 return Err(js_sys::TypeError::new(&format!(
-                    "runScenario: options.engine must be \"js\" or \"rust\", got {other:?}"
+                    "runScenario: options.engine must be \"js\" or \"rust\", got {got}"
                 ))
-                .into())
+                .into());
             }
         };
         let mut limits = Limits::DEFAULT;

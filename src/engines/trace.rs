@@ -1,11 +1,11 @@
 //! The trace both engines write: one event per thing that happened, in order.
 
 use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
 use std::rc::Rc;
 
 use super::value::Value;
 use crate::scenario::ast::Pos;
+use crate::vec_map::VecMap;
 
 /// What happened. The first five are common to both engines; `Poll`, `Wake`
 /// and `Drop` only the rust engine emits; `Executor` carries the executor's
@@ -100,7 +100,7 @@ pub struct TraceSink {
     started_ms: f64,
     max_events: usize,
     overflowed: Cell<bool>,
-    evaluations: RefCell<HashMap<Pos, u32>>,
+    evaluations: RefCell<VecMap<Pos, u32>>,
 }
 
 impl TraceSink {
@@ -118,7 +118,7 @@ impl TraceSink {
             started_ms,
             max_events,
             overflowed: Cell::new(false),
-            evaluations: RefCell::new(HashMap::new()),
+            evaluations: RefCell::new(VecMap::new()),
         }
     }
 
@@ -130,7 +130,7 @@ impl TraceSink {
     /// The id for one more evaluation of the expression at `pos`.
     pub fn next_op(&self, pos: Pos, label: &str) -> OpId {
         let mut evaluations = self.evaluations.borrow_mut();
-        let count = evaluations.entry(pos).or_insert(0);
+        let count = evaluations.get_or_insert_with(pos, || 0);
         let id = format!("{}:{}#{}", pos.line, pos.col, count);
         *count += 1;
         OpId {

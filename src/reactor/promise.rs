@@ -6,13 +6,14 @@
 //! nothing is leaked and no freed closure is ever called.
 
 use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
 use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll, Waker};
 
 use js_sys::Promise;
 use wasm_bindgen::prelude::*;
+
+use crate::vec_map::VecMap;
 
 #[wasm_bindgen(module = "/src/reactor/promise.js")]
 extern "C" {
@@ -26,14 +27,14 @@ struct Watched {
 }
 
 struct Table {
-    watched: RefCell<HashMap<u64, Watched>>,
+    watched: RefCell<VecMap<u64, Watched>>,
     next_id: Cell<u64>,
     on_settle: Closure<dyn Fn(f64, bool, JsValue)>,
 }
 
 thread_local! {
     static TABLE: Table = Table {
-        watched: RefCell::new(HashMap::new()),
+        watched: RefCell::new(VecMap::new()),
         next_id: Cell::new(0),
         on_settle: Closure::new(on_settle),
     };

@@ -32,18 +32,17 @@
 //! awaiting it is ``` `Value` is not a future ```; for the other rules it is
 //! accepted.
 
-use std::collections::HashMap;
-
 use super::ast::{BindingId, Block, Builtin, Expr, ExprKind, Pos, Program, Stmt, StmtKind};
 use super::error::{ErrorKind, ScenarioError};
 use super::parse;
 use super::types::Ty;
+use crate::vec_map::VecMap;
 
 /// All the check errors of a parsed program, in source order (empty: the rust
 /// engine accepts it).
 pub fn check(program: &Program) -> Vec<ScenarioError> {
     let mut checker = Checker {
-        bindings: HashMap::new(),
+        bindings: VecMap::new(),
         loop_depth: 0,
         errors: Vec::new(),
     };
@@ -75,7 +74,7 @@ struct BindingState {
 }
 
 struct Checker {
-    bindings: HashMap<BindingId, BindingState>,
+    bindings: VecMap<BindingId, BindingState>,
     loop_depth: usize,
     errors: Vec<ScenarioError>,
 }

@@ -20,11 +20,10 @@
 //! the helpers' names get a `$` suffix (`a$2`, `new$1`): a scenario name never
 //! contains `$`, so nothing can clash.
 
-use std::collections::{HashMap, HashSet};
-
 use super::ast::{BindingId, Block, Builtin, Expr, ExprKind, Program, Stmt, StmtKind};
 use super::json::push_json_string;
 use super::types::Ty;
+use crate::vec_map::VecMap;
 
 const INDENT: &str = "  ";
 
@@ -122,7 +121,7 @@ pub fn to_javascript(program: &Program) -> String {
 }
 
 struct Gen {
-    idents: HashMap<BindingId, String>,
+    idents: VecMap<BindingId, String>,
     counter: String,
     uses_sleep: bool,
     uses_log: bool,
@@ -169,10 +168,10 @@ fn visit_expr_lets(expr: &Expr, f: &mut dyn FnMut(&str, BindingId)) {
 
 impl Gen {
     fn new(program: &Program) -> Gen {
-        let mut seen: HashMap<String, u32> = HashMap::new();
-        let mut idents = HashMap::new();
+        let mut seen: VecMap<String, u32> = VecMap::new();
+        let mut idents = VecMap::new();
         visit_lets(&program.body, &mut |name, id| {
-            let n = seen.entry(name.to_string()).or_insert(0);
+            let n = seen.get_or_insert_with(name.to_string(), || 0);
             *n += 1;
             let ident = if *n == 1 && !RESERVED.contains(&name) {
                 name.to_string()
@@ -181,10 +180,9 @@ impl Gen {
             };
             idents.insert(id, ident);
         });
-        let used: HashSet<&String> = idents.values().collect();
         let counter = ["i", "j", "k", "n", "idx"]
             .into_iter()
-            .find(|c| !used.contains(&c.to_string()))
+            .find(|c| !idents.values().any(|ident| ident == c))
             .unwrap_or("i$")
             .to_string();
         Gen {

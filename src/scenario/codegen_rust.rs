@@ -37,9 +37,8 @@
 //! The body is `async fn scenario() -> Result<(), Error>`; spawn it on the
 //! crate's executor to run it.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
-
 use super::ast::{BindingId, Block, Builtin, Expr, ExprKind, Program, Stmt, StmtKind};
+use crate::vec_map::VecMap;
 
 /// Where the output's leaf futures, combinators, `Value` and `Error` live.
 pub const SCRIPT: &str = "futures_playground::script";
@@ -151,8 +150,8 @@ enum Repr {
 /// depends on `futures_playground`.
 pub fn to_rust(program: &Program) -> String {
     let mut gen = Gen {
-        reprs: HashMap::new(),
-        used: BTreeSet::new(),
+        reprs: VecMap::new(),
+        used: Vec::new(),
         uses_value: false,
         uses_duration: false,
     };
@@ -201,8 +200,10 @@ fn use_line(path: &str, items: &[&str]) -> String {
 }
 
 struct Gen {
-    reprs: HashMap<BindingId, Repr>,
-    used: BTreeSet<&'static str>,
+    reprs: VecMap<BindingId, Repr>,
+    /// The `script` items the output calls, each once. A `Vec`: a handful at
+    /// most, and a `BTreeSet` would link its own node code into the wasm.
+    used: Vec<&'static str>,
     uses_value: bool,
     uses_duration: bool,
 }
@@ -231,20 +232,20 @@ fn string_literal(s: &str) -> String {
 
 /// The outer bindings an `async` block reads (declared outside it).
 fn captured(block: &Block, out: &mut Vec<(String, BindingId)>) {
-    let mut declared = HashSet::new();
+    let mut declared = VecMap::new();
     collect_block(block, &mut declared, out);
 }
 
 fn collect_block(
     block: &Block,
-    declared: &mut HashSet<BindingId>,
+    declared: &mut VecMap<BindingId, ()>,
     out: &mut Vec<(String, BindingId)>,
 ) {
     for stmt in &block.statements {
         match &stmt.kind {
             StmtKind::Let { binding, value, .. } => {
                 collect_expr(value, declared, out);
-                declared.insert(*binding);
+                declared.insert(*binding, ());
             }
             StmtKind::Expr(e) => collect_expr(e, declared, out),
             StmtKind::Repeat { body, .. } => collect_block(body, declared, out),
@@ -257,7 +258,7 @@ fn collect_block(
 
 fn collect_expr(
     expr: &Expr,
-    declared: &mut HashSet<BindingId>,
+    declared: &mut VecMap<BindingId, ()>,
     out: &mut Vec<(String, BindingId)>,
 ) {
     match &expr.kind {
@@ -267,7 +268,7 @@ fn collect_expr(
         ExprKind::Name {
             name,
             binding: Some(b),
-        } if !declared.contains(b) && !out.iter().any(|(_, id)| id == b) => {
+        } if !declared.contains_key(b) && !out.iter().any(|(_, id)| id == b) => {
             out.push((name.clone(), *b));
         }
         _ => {}
@@ -443,6 +444,13 @@ impl Gen {
         out
     }
 
+    /// Notes that the output calls the `script` item `name`.
+    fn uses(&mut self, name: &'static str) {
+        if !self.used.contains(&name) {
+            self.used.push(name);
+        }
+    }
+
     fn call(&mut self, builtin: Builtin, args: &[Expr], level: usize) -> String {
         if builtin == Builtin::Log {
             // Used as a value: print, then the value `null`.
@@ -456,21 +464,21 @@ impl Gen {
                 let ms = rendered.first().cloned().unwrap_or_default();
                 let duration = format!("Duration::from_millis({ms})");
                 if let Some(v) = rendered.get(1) {
-                    self.used.insert("sleep_with");
+                    self.uses("sleep_with");
                     format!("sleep_with({duration}, {v})")
                 } else {
-                    self.used.insert("sleep");
+                    self.uses("sleep");
                     format!("sleep({duration})")
                 }
             }
             Builtin::Join | Builtin::Race => {
-                self.used.insert("boxed");
+                self.uses("boxed");
                 let name = if builtin == Builtin::Join {
                     "join_all"
                 } else {
                     "race"
                 };
-                self.used.insert(name);
+                self.uses(name);
                 // Rendered one level deeper in case they go one per line.
                 let operands: Vec<String> = args
                     .iter()
@@ -485,7 +493,7 @@ impl Gen {
                     Builtin::YieldNow => "yield_now",
                     _ => "fail",
                 };
-                self.used.insert(name);
+                self.uses(name);
                 format!("{name}({})", rendered.join(", "))
             }
         }

@@ -26,6 +26,14 @@ test('smoke page loads the wasm package and runs smoke() on load', { timeout: 60
 
   const events = await page.locator('#events li').allTextContents();
   assert.ok(events.length > 0, 'events list should be non-empty');
+  // A sleep is polled twice (it registers, then it is done) and woken once by the
+  // reactor: the counts, and the list in the rust engine's event texts, say so.
+  const polls = Number(await page.locator('#polls').getAttribute('data-value'));
+  const wakes = Number(await page.locator('#wakes').getAttribute('data-value'));
+  assert.ok(polls >= 2, `at least 2 polls, got ${polls}`);
+  assert.ok(wakes >= 1, `at least 1 wake, got ${wakes}`);
+  assert.equal(events.filter((e) => /^\s*[\d.]+ ms {2}poll-start$/.test(e)).length, polls, `one poll-start per poll: ${events.join(' | ')}`);
+  assert.ok(events.some((e) => /ms {2}timer-register:\d+:[\d.]+$/.test(e)), `a timer-register event: ${events.join(' | ')}`);
 
   assert.equal(await page.locator('#error').isVisible(), false, 'error box should be hidden');
   errors.assertNone();

@@ -88,3 +88,20 @@ test('only the rust engine can be stepped', { timeout: 30_000 }, async () => {
   assert.match(message, /TypeError: .*only the rust engine can be stepped/);
   errors.assertNone();
 });
+
+test('an unknown engine is refused, and named', { timeout: 30_000 }, async () => {
+  const { page, errors } = await open();
+  const messages = await page.evaluate(() => [{ engine: 'python' }, {}].map((options) => {
+    try {
+      fp.startScenario('log(1);', options);
+      return 'no error';
+    } catch (error) {
+      return String(error);
+    }
+  }));
+  assert.deepEqual(messages, [
+    'TypeError: runScenario: options.engine must be "js" or "rust", got "python"',
+    'TypeError: runScenario: options.engine must be "js" or "rust", got no string',
+  ]);
+  errors.assertNone();
+});

@@ -6,7 +6,6 @@
 //! operation's future, and every other expression is evaluated without
 //! suspending.
 
-use std::collections::HashSet;
 use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
@@ -19,6 +18,7 @@ use crate::engines::Value;
 use crate::executor::JoinError;
 use crate::scenario::ast::{BindingId, Block, Builtin, Expr, ExprKind, Pos, Stmt, StmtKind};
 use crate::scenario::{ErrorKind, ScenarioError};
+use crate::vec_map::VecMap;
 
 type Eval<'a> = Pin<Box<dyn Future<Output = OpResult> + 'a>>;
 
@@ -122,9 +122,8 @@ impl Interpreter {
     fn async_block(&self, expr: &Expr, block: &Block) -> OpFuture {
         let op = self.run.sink.next_op(expr.pos, &expr.label);
         let frame = Frame::new();
-        let mut captured: Vec<BindingId> = free_bindings(block).into_iter().collect();
-        captured.sort();
-        for binding in captured {
+        // In id order (a `VecMap` is sorted): captures are moved in source order.
+        for binding in free_bindings(block) {
             if let Some(thing) = self.frame.take(binding) {
                 frame.bind(binding, thing);
             }
@@ -247,9 +246,25 @@ fn integer_arg(thing: Option<Thing>, pos: Pos, name: &str) -> Result<u64, Scenar
     match thing.map(Thing::into_value) {
         Some(Value::Int(n)) if n >= 0 => Ok(n as u64),
         other => Err(runtime_error(
-            format!("`{name}` expects an integer of milliseconds, got {other:?}"),
+            format!(
+                "`{name}` expects an integer of milliseconds, got {}",
+                describe(other.as_ref())
+            ),
             pos,
         )),
+    }
+}
+
+/// A value for a message, as the program would write it, with its kind. Not
+/// `Value`'s `Debug`: that would show Rust's names (`Some(Int(3))`) and link
+/// `str`'s escaping `Debug` into the module (BENCHMARKS.md, case 6).
+fn describe(value: Option<&Value>) -> String {
+    match value {
+        None => "nothing".into(),
+        Some(Value::Null) => "null".into(),
+        Some(Value::Int(n)) => format!("the integer {n}"),
+        Some(Value::Str(s)) => format!("the string \"{s}\""),
+        Some(list @ Value::List(_)) => format!("the list {list}"),
     }
 }
 
@@ -257,7 +272,10 @@ fn string_arg(thing: Option<Thing>, pos: Pos, name: &str) -> Result<String, Scen
     match thing.map(Thing::into_value) {
         Some(Value::Str(s)) => Ok(s.to_string()),
         other => Err(runtime_error(
-            format!("`{name}` expects a string, got {other:?}"),
+            format!(
+                "`{name}` expects a string, got {}",
+                describe(other.as_ref())
+            ),
             pos,
         )),
     }
@@ -265,15 +283,19 @@ fn string_arg(thing: Option<Thing>, pos: Pos, name: &str) -> Result<String, Scen
 
 /// The bindings a block uses but does not declare: what an `async` block
 /// captures from around it.
-fn free_bindings(block: &Block) -> HashSet<BindingId> {
-    let mut used = HashSet::new();
-    let mut declared = HashSet::new();
+fn free_bindings(block: &Block) -> impl Iterator<Item = BindingId> {
+    let mut used = VecMap::new();
+    let mut declared = VecMap::new();
     visit_block(block, &mut used, &mut declared);
-    used.retain(|binding| !declared.contains(binding));
-    used
+    used.into_keys()
+        .filter(move |binding| !declared.contains_key(binding))
 }
 
-fn visit_block(block: &Block, used: &mut HashSet<BindingId>, declared: &mut HashSet<BindingId>) {
+fn visit_block(
+    block: &Block,
+    used: &mut VecMap<BindingId, ()>,
+    declared: &mut VecMap<BindingId, ()>,
+) {
     for statement in &block.statements {
         visit_statement(statement, used, declared);
     }
@@ -284,26 +306,26 @@ fn visit_block(block: &Block, used: &mut HashSet<BindingId>, declared: &mut Hash
 
 fn visit_statement(
     statement: &Stmt,
-    used: &mut HashSet<BindingId>,
-    declared: &mut HashSet<BindingId>,
+    used: &mut VecMap<BindingId, ()>,
+    declared: &mut VecMap<BindingId, ()>,
 ) {
     match &statement.kind {
         StmtKind::Let { binding, value, .. } => {
             visit_expr(value, used, declared);
-            declared.insert(*binding);
+            declared.insert(*binding, ());
         }
         StmtKind::Expr(expr) => visit_expr(expr, used, declared),
         StmtKind::Repeat { body, .. } => visit_block(body, used, declared),
     }
 }
 
-fn visit_expr(expr: &Expr, used: &mut HashSet<BindingId>, declared: &mut HashSet<BindingId>) {
+fn visit_expr(expr: &Expr, used: &mut VecMap<BindingId, ()>, declared: &mut VecMap<BindingId, ()>) {
     match &expr.kind {
         ExprKind::Name {
             binding: Some(binding),
             ..
         } => {
-            used.insert(*binding);
+            used.insert(*binding, ());
         }
         ExprKind::Await(operand) => visit_expr(operand, used, declared),
         ExprKind::Async(block) => visit_block(block, used, declared),

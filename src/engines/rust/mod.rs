@@ -210,54 +210,41 @@ impl RunState {
             label: "main".into(),
         };
         let task_op = |task: u64| self.op_of_task(task).unwrap_or_else(main);
-        let (op, task, text) = match event {
+        let text = event_text(&event);
+        let (op, task) = match event {
             Event::PollStart { task } => {
                 self.polling.set(Some(task.0));
-                (task_op(task.0), Some(task.0), "poll-start".to_string())
+                (task_op(task.0), Some(task.0))
             }
-            Event::PollEnd { task, ready } => {
+            Event::PollEnd { task, .. } => {
                 self.polling.set(None);
-                (
-                    task_op(task.0),
-                    Some(task.0),
-                    format!("poll-end:{}", if ready { "ready" } else { "pending" }),
-                )
+                (task_op(task.0), Some(task.0))
             }
-            Event::Wake {
-                task,
-                by_ref,
-                outcome,
-            } => {
-                let how = if by_ref { "wake-by-ref" } else { "wake" };
-                let outcome = match outcome {
-                    WakeOutcome::Scheduled => "scheduled",
-                    WakeOutcome::AlreadyQueued => "already-queued",
-                    WakeOutcome::Finished => "finished",
-                };
+            Event::Wake { task, .. } => {
                 let op = task_op(task.0);
                 self.sink.emit(EventKind::Wake, &op, |e| {
                     e.task = Some(task.0);
-                    e.text = Some(format!("{how}:{outcome}"));
+                    e.text = Some(text.clone());
                 });
-                (op, Some(task.0), format!("{how}:{outcome}"))
+                (op, Some(task.0))
             }
-            Event::WakerClone { task } => (task_op(task.0), Some(task.0), "waker-clone".into()),
-            Event::WakerDrop { task } => (task_op(task.0), Some(task.0), "waker-drop".into()),
+            Event::WakerClone { task }
+            | Event::WakerDrop { task }
+            | Event::Complete { task }
+            | Event::Cancel { task } => (task_op(task.0), Some(task.0)),
             Event::Spawn { task, .. } => {
                 let op = self
                     .spawning
                     .borrow()
                     .clone()
                     .unwrap_or_else(|| task_op(task.0));
-                (op, Some(task.0), "spawn".into())
+                (op, Some(task.0))
             }
-            Event::Complete { task } => (task_op(task.0), Some(task.0), "complete".into()),
-            Event::Cancel { task } => (task_op(task.0), Some(task.0), "cancel".into()),
             Event::Panic { task, message } => {
                 let op = task_op(task.0);
                 self.sink.emit(EventKind::Executor, &op, |e| {
                     e.task = Some(task.0);
-                    e.text = Some("panic".into());
+                    e.text = Some(text);
                 });
                 // Whatever state the panic interrupted is not to be trusted:
                 // the run ends here, its other tasks dropped.
@@ -265,32 +252,59 @@ impl RunState {
                 self.finish(Some(ScenarioError::new(ErrorKind::Runtime, error, 0, 0)));
                 return;
             }
-            Event::DrainStart { queued } => (main(), None, format!("drain-start:{queued}")),
-            Event::DrainEnd => (main(), None, "drain-end".into()),
-            Event::TimerRegister { timer, deadline } => (
-                main(),
-                self.polling.get(),
-                format!(
-                    "timer-register:{}:{}",
-                    timer.id(),
-                    Millis3(deadline.elapsed_since_origin())
-                ),
-            ),
-            Event::TimerFire { timer } => (main(), None, format!("timer-fire:{}", timer.id())),
-            Event::TimerCancel { timer } => (
-                main(),
-                self.polling.get(),
-                format!("timer-cancel:{}", timer.id()),
-            ),
-            Event::NativeTimerSet { delay } => {
-                (main(), None, format!("native-timer-set:{}", Millis3(delay)))
-            }
-            Event::NativeTimerClear => (main(), None, "native-timer-clear".into()),
+            Event::TimerRegister { .. } | Event::TimerCancel { .. } => (main(), self.polling.get()),
+            Event::DrainStart { .. }
+            | Event::DrainEnd
+            | Event::TimerFire { .. }
+            | Event::NativeTimerSet { .. }
+            | Event::NativeTimerClear => (main(), None),
         };
         self.sink.emit(EventKind::Executor, &op, |e| {
             e.task = task;
             e.text = Some(text);
         });
+    }
+}
+
+/// An executor event as the trace writes it (`poll-end:ready`,
+/// `wake-by-ref:already-queued`, `timer-register:3:12.500`…): the rust
+/// engine's event texts, and the smoke check's list. Written by hand rather
+/// than with `Event`'s `Debug`, which would link `Duration`'s and the
+/// structs' `Debug` code into the module (≈ 5 KB; BENCHMARKS.md, case 6).
+pub(crate) fn event_text(event: &Event<'_>) -> String {
+    match *event {
+        Event::Spawn { .. } => "spawn".into(),
+        Event::DrainStart { queued } => format!("drain-start:{queued}"),
+        Event::DrainEnd => "drain-end".into(),
+        Event::PollStart { .. } => "poll-start".into(),
+        Event::PollEnd { ready, .. } => {
+            format!("poll-end:{}", if ready { "ready" } else { "pending" })
+        }
+        Event::Wake {
+            by_ref, outcome, ..
+        } => {
+            let how = if by_ref { "wake-by-ref" } else { "wake" };
+            let outcome = match outcome {
+                WakeOutcome::Scheduled => "scheduled",
+                WakeOutcome::AlreadyQueued => "already-queued",
+                WakeOutcome::Finished => "finished",
+            };
+            format!("{how}:{outcome}")
+        }
+        Event::WakerClone { .. } => "waker-clone".into(),
+        Event::WakerDrop { .. } => "waker-drop".into(),
+        Event::Complete { .. } => "complete".into(),
+        Event::Cancel { .. } => "cancel".into(),
+        Event::Panic { .. } => "panic".into(),
+        Event::TimerRegister { timer, deadline } => format!(
+            "timer-register:{}:{}",
+            timer.id(),
+            Millis3(deadline.elapsed_since_origin())
+        ),
+        Event::TimerFire { timer } => format!("timer-fire:{}", timer.id()),
+        Event::TimerCancel { timer } => format!("timer-cancel:{}", timer.id()),
+        Event::NativeTimerSet { delay } => format!("native-timer-set:{}", Millis3(delay)),
+        Event::NativeTimerClear => "native-timer-clear".into(),
     }
 }
 
