@@ -8,9 +8,9 @@
 //! smaller and not slower, see BENCHMARKS.md, case 6), that adds each
 //! allocation's size to a running total of live bytes and takes
 //! each deallocation's off. Reading that total before and after 10 000 tasks
-//! are spawned and waiting gives exactly the heap those tasks hold: the task
-//! slots, the boxed futures, the timer queue's entries and the wakers it
-//! keeps. The allocator's own bookkeeping (talc's chunk tags) is not
+//! are spawned and waiting gives exactly the heap those tasks hold: the tasks
+//! (each one allocation, its future inside), the timer queue's entries and
+//! the wakers it keeps. The allocator's own bookkeeping (talc's chunk tags) is not
 //! counted.
 
 use std::alloc::{GlobalAlloc, Layout};
