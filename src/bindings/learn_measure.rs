@@ -84,22 +84,12 @@ unsafe impl GlobalAlloc for CountingAllocator {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         // SAFETY: the caller upholds `GlobalAlloc::alloc`'s contract (a
         // non-zero-sized layout), which is `TALC.alloc`'s contract.
-        let block = unsafe { TALC.alloc(layout) };
-        if !block.is_null() {
-            LIVE_BYTES.fetch_add(layout.size(), Ordering::Relaxed);
-            ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
-        }
-        block
+        counted(unsafe { TALC.alloc(layout) }, layout.size())
     }
 
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
         // SAFETY: as for `alloc`: the caller's contract is `TALC`'s.
-        let block = unsafe { TALC.alloc_zeroed(layout) };
-        if !block.is_null() {
-            LIVE_BYTES.fetch_add(layout.size(), Ordering::Relaxed);
-            ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
-        }
-        block
+        counted(unsafe { TALC.alloc_zeroed(layout) }, layout.size())
     }
 
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
@@ -121,6 +111,16 @@ unsafe impl GlobalAlloc for CountingAllocator {
         }
         block
     }
+}
+
+/// Counts a block of `size` bytes just handed out; a null block (the
+/// allocator failed) counts nothing.
+fn counted(block: *mut u8, size: usize) -> *mut u8 {
+    if !block.is_null() {
+        LIVE_BYTES.fetch_add(size, Ordering::Relaxed);
+        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+    }
+    block
 }
 
 fn live_bytes() -> usize {

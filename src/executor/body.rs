@@ -209,6 +209,46 @@ mod tests {
         assert_eq!(slot, None);
     }
 
+    /// What a trap leaves: a drop asked for while the future is marked as
+    /// being polled forgets it (natively, a poll asking for its own drop is
+    /// the one way to be there). Leaks by design, which Miri would report.
+    #[test]
+    #[cfg_attr(miri, ignore = "the forgotten future is leaked on purpose")]
+    fn a_future_still_marked_as_polled_is_forgotten_never_dropped() {
+        use std::cell::RefCell;
+        use std::rc::Weak;
+
+        let drops = Rc::new(Cell::new(0));
+        let guard = CountsDrops(drops.clone());
+        let itself: Rc<RefCell<Weak<dyn Body>>> = Rc::new(RefCell::new(Weak::<
+            FutureBody<std::future::Pending<()>>,
+        >::new()));
+        let reach = itself.clone();
+        let body = Rc::new(FutureBody::new(std::future::poll_fn(move |_| {
+            let _keep = &guard;
+            if let Some(body) = reach.borrow().upgrade() {
+                body.drop_future();
+            }
+            Poll::<()>::Pending
+        })));
+        *itself.borrow_mut() = Rc::downgrade(&body) as Weak<dyn Body>;
+        let mut cx = Context::from_waker(Waker::noop());
+        assert_eq!(body.poll(&mut cx), Poll::Pending);
+        assert_eq!(drops.get(), 0, "not dropped under its own poll");
+        assert_eq!(
+            body.poll(&mut cx),
+            Poll::Pending,
+            "a forgotten future is not polled again"
+        );
+        body.drop_future();
+        drop(body);
+        assert_eq!(
+            drops.get(),
+            0,
+            "forgotten: never dropped, not even with the body"
+        );
+    }
+
     #[test]
     fn a_poll_that_panicked_leaves_its_future_droppable() {
         let drops = Rc::new(Cell::new(0));
