@@ -67,7 +67,16 @@ async function runBoth(url, shot, extra = async () => {}) {
   // The host CSS did not reach inside: the Run buttons are visible and clickable.
   await Promise.all(['first', 'second'].map((id) => page.locator(`#${id} button.run`).click()));
   for (const id of ['first', 'second']) {
-    await page.waitForSelector(`#${id}[data-state="done"]`, { state: 'attached', timeout: 30_000 });
+    try {
+      await page.waitForSelector(`#${id}[data-state="done"]`, { state: 'attached', timeout: 30_000 });
+    } catch (error) {
+      // Once seen in a full run and not since: say where the run stood.
+      const where = await page.locator(`#${id}`).evaluate((el) => ({
+        state: el.dataset.state,
+        status: el.shadowRoot?.querySelector('[role=status]')?.textContent ?? null,
+      }));
+      throw new Error(`#${id} never finished its run: ${JSON.stringify(where)}; page problems: ${JSON.stringify(problems)}`, { cause: error });
+    }
   }
   await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
   const drawn = {};
