@@ -180,7 +180,9 @@ pub fn tokenize(source: &str) -> Result<Vec<Token>, ScenarioError> {
             lex_integer(&mut cur, line, col)?
         } else if c == '"' {
             lex_string(&mut cur, line, col)?
-        } else if "(){},;=".contains(c) {
+        } else if matches!(c, '(' | ')' | '{' | '}' | ',' | ';' | '=') {
+            // Not `"(){},;=".contains(c)`: for a `c` known only at run time that
+            // links `str`'s whole substring search (2.5 KB of wasm).
             cur.bump();
             TokenKind::Punct(c)
         } else {
