@@ -64,7 +64,8 @@ fn parse_header(id: &'static str, source: &'static str) -> Preset {
         let Some(comment) = line.trim_start().strip_prefix("//") else {
             break;
         };
-        program = program[line.len()..].strip_prefix('\n').unwrap_or("");
+        // The rest after this line's `\n` (none: the file is all comment).
+        program = program.split_once('\n').map_or("", |(_, rest)| rest);
         let comment = comment.trim();
         match comment.strip_prefix("title:") {
             Some(text) => title = text.trim().to_string(),

@@ -75,7 +75,7 @@ impl Token {
             TokenKind::Eof => "end of input".to_string(),
             TokenKind::Keyword(k) => format!("keyword `{}`", k.as_str()),
             // Kept short even for a 60 KiB string literal.
-            _ => format!("`{}`", shorten(&source[self.start..self.end])),
+            _ => format!("`{}`", shorten(text(source, self.start, self.end))),
         }
     }
 }
@@ -116,6 +116,21 @@ impl Cursor<'_> {
         }
         Some(c)
     }
+}
+
+/// `&source[start..end]`, for offsets the lexer produced, which always fall on
+/// character boundaries.
+///
+/// `get` rather than indexing: indexing links core's message for a slice off a
+/// character boundary, with `char`'s `Debug` and its Unicode tables (3.4 KB
+/// of wasm), for a panic that cannot happen here.
+pub(crate) fn text(source: &str, start: usize, end: usize) -> &str {
+    let text = source.get(start..end);
+    debug_assert!(
+        text.is_some(),
+        "{start}..{end} is not a slice of the source"
+    );
+    text.unwrap_or_default()
 }
 
 fn error(message: impl Into<String>, line: u32, col: u32) -> ScenarioError {
@@ -171,10 +186,10 @@ pub fn tokenize(source: &str) -> Result<Vec<Token>, ScenarioError> {
             while cur.peek().is_some_and(is_name_continue) {
                 cur.bump();
             }
-            let text = &source[start..cur.pos];
-            match Keyword::from_name(text) {
+            let name = text(source, start, cur.pos);
+            match Keyword::from_name(name) {
                 Some(k) => TokenKind::Keyword(k),
-                None => TokenKind::Name(text.to_string()),
+                None => TokenKind::Name(name.to_string()),
             }
         } else if c.is_ascii_digit() {
             lex_integer(&mut cur, line, col)?
@@ -207,7 +222,7 @@ fn lex_integer(cur: &mut Cursor<'_>, line: u32, col: u32) -> Result<TokenKind, S
     while cur.peek().is_some_and(|c| c.is_ascii_digit()) {
         cur.bump();
     }
-    let digits = &cur.source[start..cur.pos];
+    let digits = text(cur.source, start, cur.pos);
     if cur.peek().is_some_and(is_name_continue) {
         // `12abc` is one bad token, as in Rust, rather than `12` followed by `abc`.
         let suffix_start = cur.pos;
@@ -217,7 +232,7 @@ fn lex_integer(cur: &mut Cursor<'_>, line: u32, col: u32) -> Result<TokenKind, S
         return Err(error(
             format!(
                 "invalid suffix `{}` for integer literal",
-                &cur.source[suffix_start..cur.pos]
+                text(cur.source, suffix_start, cur.pos)
             ),
             line,
             col,
@@ -229,7 +244,7 @@ fn lex_integer(cur: &mut Cursor<'_>, line: u32, col: u32) -> Result<TokenKind, S
         value = value * 10 + u64::from(d - b'0');
         if value > u64::from(MAX_INTEGER) {
             let shown = if digits.len() > 20 {
-                format!("{}...", &digits[..17])
+                format!("{}...", text(digits, 0, 17))
             } else {
                 digits.to_string()
             };

@@ -13,7 +13,7 @@
 
 use super::ast::{BindingId, Block, Builtin, Expr, ExprKind, Pos, Program, Stmt, StmtKind};
 use super::error::{shorten, ErrorKind, ScenarioError};
-use super::lexer::{tokenize, Keyword, Token, TokenKind};
+use super::lexer::{text, tokenize, Keyword, Token, TokenKind};
 use super::types::Ty;
 use super::{resolve, MAX_DEPTH, MAX_SOURCE_BYTES};
 
@@ -108,7 +108,7 @@ impl Parser<'_> {
     }
 
     fn label_from(&self, start: usize) -> String {
-        self.source[start..self.prev_end.max(start)].to_string()
+        text(self.source, start, self.prev_end.max(start)).to_string()
     }
 
     /// Called before every recursive step that nests; fails at the token that
