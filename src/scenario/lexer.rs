@@ -133,6 +133,35 @@ pub(crate) fn text(source: &str, start: usize, end: usize) -> &str {
     text.unwrap_or_default()
 }
 
+/// A character the lexer refuses, as its message shows it: as
+/// `char::escape_debug` does for the characters a program may hold, without that
+/// method's Unicode tables (3 KB of wasm).
+///
+/// ASCII and control characters are escaped as `escape_default` escapes them
+/// (`\'`, `\u{1}`); other characters are shown as themselves, except those that
+/// would be invisible or would join or reorder the text around them, which are
+/// escaped too (`\u{200b}`).
+fn shown(c: char) -> String {
+    let invisible = matches!(
+        c,
+        '\u{ad}'
+            | '\u{300}'..='\u{36f}'
+            | '\u{61c}'
+            | '\u{180e}'
+            | '\u{200b}'..='\u{200f}'
+            | '\u{202a}'..='\u{202e}'
+            | '\u{2060}'..='\u{206f}'
+            | '\u{fe00}'..='\u{fe0f}'
+            | '\u{feff}'
+            | '\u{fff9}'..='\u{fffb}'
+    );
+    if c.is_ascii() || c.is_control() || invisible {
+        c.escape_default().to_string()
+    } else {
+        c.to_string()
+    }
+}
+
 fn error(message: impl Into<String>, line: u32, col: u32) -> ScenarioError {
     ScenarioError::new(ErrorKind::Parse, message, line, col)
 }
@@ -202,7 +231,7 @@ pub fn tokenize(source: &str) -> Result<Vec<Token>, ScenarioError> {
             TokenKind::Punct(c)
         } else {
             return Err(error(
-                format!("unexpected character `{}`", c.escape_debug()),
+                format!("unexpected character `{}`", shown(c)),
                 line,
                 col,
             ));
@@ -289,7 +318,7 @@ fn lex_string(cur: &mut Cursor<'_>, line: u32, col: u32) -> Result<TokenKind, Sc
                         return Err(error(
                             format!(
                             "unknown character escape: `\\{}` (use `\\\\`, `\\\"`, `\\n` or `\\t`)",
-                            other.escape_debug()
+                            shown(other)
                         ),
                             c_line,
                             c_col,
@@ -363,6 +392,19 @@ mod tests {
         assert_eq!((e.line, e.col), (1, 5));
         let e = tokenize("12ab").unwrap_err();
         assert_eq!((e.line, e.col), (1, 1));
+    }
+
+    #[test]
+    fn refused_characters_are_shown_as_escape_debug_shows_them() {
+        let printable = ('!'..='~').chain(['é', '“', '→', '中', '😀']);
+        let invisible = [
+            '\u{1}', '\u{7f}', '\u{85}', '\u{301}', '\u{200b}', '\u{202e}',
+        ];
+        for c in printable.chain(invisible).chain(['\t', '\n', '\r']) {
+            assert_eq!(shown(c), c.escape_debug().to_string(), "{c:?}");
+        }
+        let e = tokenize("x \u{feff}").unwrap_err();
+        assert_eq!(e.message, "unexpected character `\\u{feff}`");
     }
 
     #[test]
