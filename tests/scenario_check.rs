@@ -225,6 +225,10 @@ fn all_errors_in_source_order() {
     let got = errors(src);
     let positions: Vec<(u32, u32)> = got.iter().map(|(l, c, _)| (*l, *c)).collect();
     assert_eq!(positions, vec![(2, 7), (4, 7), (5, 5)]);
+    // Found inner first (the operand is checked before the `await` of it).
+    let got = errors("await await 5;\nawait async { await await 6 };");
+    let positions: Vec<(u32, u32)> = got.iter().map(|(l, c, _)| (*l, *c)).collect();
+    assert_eq!(positions, vec![(1, 7), (1, 13), (2, 21), (2, 27)]);
 }
 
 #[test]
