@@ -75,7 +75,7 @@ fn parse_header(id: &'static str, source: &'static str) -> Preset {
     Preset {
         id,
         title,
-        explanation: explanation.join(" "),
+        explanation: crate::join(&explanation, " "),
         source,
         program,
     }

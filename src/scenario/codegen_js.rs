@@ -254,10 +254,10 @@ impl Gen {
         });
         let rendered: Vec<String> = args.iter().map(|a| self.expr(a, level)).collect();
         if plain {
-            format!("console.log({})", rendered.join(", "))
+            format!("console.log({})", crate::join(&rendered, ", "))
         } else {
             self.uses_log = true;
-            format!("log({})", rendered.join(", "))
+            format!("log({})", crate::join(&rendered, ", "))
         }
     }
 
@@ -311,7 +311,7 @@ impl Gen {
         match builtin {
             Builtin::Sleep => {
                 self.uses_sleep = true;
-                format!("sleep({})", args.join(", "))
+                format!("sleep({})", crate::join(&args, ", "))
             }
             Builtin::Fetch => format!("fetch({first}).then((response) => response.status)"),
             Builtin::Spawn => first,
@@ -326,7 +326,7 @@ impl Gen {
 /// Comma-separated items: on one line if short, else one per line (as Prettier
 /// would), items at `level + 1` and the closing bracket back at `level`.
 fn list(items: &[String], level: usize) -> String {
-    let one_line = items.join(", ");
+    let one_line = crate::join(items, ", ");
     if one_line.contains('\n') || one_line.len() + INDENT.len() * level > 60 {
         let mut out = String::from("\n");
         for item in items {

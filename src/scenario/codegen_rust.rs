@@ -195,7 +195,7 @@ pub fn to_rust(program: &Program) -> String {
 fn use_line(path: &str, items: &[&str]) -> String {
     match items {
         [one] => format!("use {path}::{one};\n"),
-        _ => format!("use {path}::{{{}}};\n", items.join(", ")),
+        _ => format!("use {path}::{{{}}};\n", crate::join(items, ", ")),
     }
 }
 
@@ -494,7 +494,7 @@ impl Gen {
                     _ => "fail",
                 };
                 self.uses(name);
-                format!("{name}({})", rendered.join(", "))
+                format!("{name}({})", crate::join(&rendered, ", "))
             }
         }
     }
@@ -503,7 +503,7 @@ impl Gen {
 /// Comma-separated items: on one line if short, else one per line (as rustfmt
 /// would), items at `level + 1` and the closing bracket back at `level`.
 fn list(items: &[String], level: usize) -> String {
-    let one_line = items.join(", ");
+    let one_line = crate::join(items, ", ");
     if one_line.contains('\n') || one_line.len() + INDENT.len() * level > 60 {
         let mut out = String::from("\n");
         for item in items {

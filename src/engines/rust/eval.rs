@@ -150,11 +150,11 @@ impl Interpreter {
         let op = run.sink.next_op(expr.pos, &expr.label);
         let future: OpFuture = match builtin {
             Builtin::Log => {
-                let text = values
+                let texts: Vec<String> = values
                     .into_iter()
                     .map(|thing| thing.into_value().to_string())
-                    .collect::<Vec<_>>()
-                    .join(" ");
+                    .collect();
+                let text = crate::join(&texts, " ");
                 run.log(&op, text, expr.pos)?;
                 return Ok(Thing::Value(Value::Null));
             }
