@@ -1,13 +1,16 @@
-//! The executor's list of live tasks: what shutdown reaches and what
-//! diagnostics show, whatever order tasks finish in.
+//! The executor's live tasks, wherever they are (queued, in their first
+//! poll, started): what shutdown reaches and what diagnostics show, whatever
+//! order tasks finish in.
 #![cfg(not(target_arch = "wasm32"))]
 
 mod common;
 
+use std::cell::RefCell;
 use std::collections::BTreeSet;
+use std::rc::Rc;
 
 use common::*;
-use futures_playground::executor::TaskId;
+use futures_playground::executor::{Phase, TaskId};
 use futures_playground::platform::ManualPlatform;
 use futures_playground::yield_now;
 
@@ -81,5 +84,86 @@ fn ids_in_the_list_are_the_spawned_ones() {
     assert!(ids.contains(&a.id()) && ids.contains(&b.id()));
     platform.run_until_stalled();
     assert!(executor.live_task_list().is_empty());
+    assert_quiescent(&executor, &platform);
+}
+
+#[test]
+fn every_live_task_is_listed_before_its_first_poll_during_it_and_after_it() {
+    let (executor, platform) = ManualPlatform::executor();
+    let executor = Rc::new(executor);
+    let started = executor.spawn(std::future::pending::<()>());
+    platform.run_until_stalled();
+
+    let seen = Rc::new(RefCell::new(None));
+    let (inner, slot) = (executor.clone(), seen.clone());
+    let polled = executor.spawn(async move {
+        *slot.borrow_mut() = Some((inner.live_tasks(), inner.live_task_list()));
+        std::future::pending::<()>().await
+    });
+    let not_polled = executor.spawn(std::future::pending::<()>());
+    assert_eq!(executor.live_tasks(), 3);
+    assert_eq!(
+        live_ids(&executor),
+        BTreeSet::from([started.id().0, polled.id().0, not_polled.id().0])
+    );
+
+    // Poll only `polled`; `not_polled` stays in the queue.
+    assert!(executor.executor_ref().run_one());
+    let (count, list) = seen.take().expect("polled once");
+    assert_eq!(count, 3);
+    let phase_of = |id: TaskId| {
+        list.iter()
+            .find(|info| info.id == id)
+            .map(|info| info.phase)
+    };
+    assert_eq!(phase_of(started.id()), Some(Phase::Idle));
+    assert_eq!(
+        phase_of(polled.id()),
+        Some(Phase::Running),
+        "itself, in its first poll"
+    );
+    assert_eq!(phase_of(not_polled.id()), Some(Phase::Idle));
+    assert_eq!(list.len(), 3);
+
+    executor.shut_down();
+    assert_eq!(executor.live_tasks(), 0);
+    assert!([&started, &polled, &not_polled]
+        .iter()
+        .all(|h| h.is_finished()));
+    assert_quiescent(&executor, &platform);
+}
+
+#[test]
+fn shutdown_cancels_every_task_newest_first_polled_or_not() {
+    let (executor, platform) = ManualPlatform::executor();
+    let dropped = DropCounter::new();
+    let spawn_waiting = || {
+        let token = dropped.token();
+        executor.spawn(async move {
+            let _token = token;
+            std::future::pending::<()>().await
+        })
+    };
+    let (first, second) = (spawn_waiting(), spawn_waiting());
+    platform.run_until_stalled();
+    let (third, fourth) = (spawn_waiting(), spawn_waiting()); // never polled
+                                                              // Aborted while queued: already finished, not cancelled twice.
+    let aborted = spawn_waiting();
+    aborted.abort();
+    let events = record_events(&executor);
+
+    executor.shut_down();
+    let cancels: Vec<String> = events
+        .borrow()
+        .iter()
+        .filter(|event| event.starts_with("Cancel"))
+        .cloned()
+        .collect();
+    let expected: Vec<String> = [&fourth, &third, &second, &first]
+        .iter()
+        .map(|handle| format!("Cancel {{ task: {:?} }}", handle.id()))
+        .collect();
+    assert_eq!(cancels, expected);
+    assert_eq!(dropped.drops(), 5, "every future dropped once");
     assert_quiescent(&executor, &platform);
 }

@@ -18,10 +18,11 @@ fn waker_clone_drop_balance() {
     let (executor, platform) = ManualPlatform::executor();
     let gate = Gate::new();
     let handle = executor.spawn(gate.wait());
-    // Queued: the task list, the run queue and the handle.
-    assert_eq!(handle.task_ref_count(), 3);
+    // Queued, not polled yet: the run queue and the handle (a task joins
+    // the list of started tasks when a poll of it returns `Pending`).
+    assert_eq!(handle.task_ref_count(), 2);
     platform.run_until_stalled();
-    // Idle: the task list, the handle, and the waker the gate kept.
+    // Idle: the list of started tasks, the handle, and the waker the gate kept.
     assert_eq!(handle.task_ref_count(), 3);
 
     let waker = gate.stored_waker().unwrap();

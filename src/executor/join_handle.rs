@@ -97,7 +97,9 @@ impl<T: 'static> JoinHandle<T> {
     }
 
     /// The task's strong reference count: one for this handle, one while it
-    /// is live, one while it is queued, and one per waker clone someone keeps.
+    /// is queued, one while it is being polled, one from its first `Pending`
+    /// until it finishes (the list of started tasks), and one per waker
+    /// clone someone keeps.
     /// The playground shows it beside the vtable calls that change it.
     pub fn task_ref_count(&self) -> usize {
         Rc::strong_count(&self.task)

@@ -1,11 +1,18 @@
-//! The executor's list of live tasks, linked through the tasks themselves.
+//! The executor's list of started tasks, linked through the tasks themselves.
 //!
 //! Shutdown must reach every task that has neither completed nor been
-//! cancelled, wherever its wakers are. The list holds exactly one strong
-//! reference to each live task (the head, or its predecessor's `next`) and a
-//! weak one back (`prev`), so linking and unlinking cost a few reference
-//! count changes and never grow or move a container: spawning 100k tasks on
-//! a fresh executor reallocates nothing here.
+//! cancelled, wherever its wakers are. A task not polled yet is in the run
+//! queue, and one in its first poll is the executor's `polling` task; a task
+//! whose poll has returned `Pending` once is *started*, and joins this list
+//! until it finishes. So a task that completes in its first poll, as most
+//! short tasks do, is never listed at all.
+//!
+//! The list holds exactly one strong reference to each started task (the
+//! head, or its predecessor's `next`) and a weak one back (`prev`), so
+//! linking and unlinking cost a few reference count changes and never grow
+//! or move a container. Tasks are listed in the order of their first polls,
+//! which is the order they were spawned in (the run queue is first in,
+//! first out), newest first.
 //!
 //! Every link is a `Cell`, moved in and out, never borrowed (invariant 1).
 
@@ -14,7 +21,7 @@ use std::rc::{Rc, Weak};
 
 use super::task::Task;
 
-/// A task's place in the list: set while it is live, empty otherwise.
+/// A task's place in the list: set while it is started, empty otherwise.
 #[derive(Default)]
 pub(crate) struct Links {
     next: Cell<Option<Rc<Task>>>,
@@ -22,14 +29,20 @@ pub(crate) struct Links {
     listed: Cell<bool>,
 }
 
-/// The live tasks of one executor, newest first.
+impl Links {
+    pub(crate) fn is_listed(&self) -> bool {
+        self.listed.get()
+    }
+}
+
+/// The started tasks of one executor, newest first.
 #[derive(Default)]
-pub(crate) struct LiveTasks {
+pub(crate) struct TaskList {
     head: Cell<Option<Rc<Task>>>,
     len: Cell<usize>,
 }
 
-impl LiveTasks {
+impl TaskList {
     pub(crate) fn len(&self) -> usize {
         self.len.get()
     }
@@ -83,23 +96,7 @@ impl LiveTasks {
         tasks
     }
 
-    /// The first live task, newest first, that `matches`: a walk, for rare
-    /// lookups (a trap's recovery).
-    pub(crate) fn find(&self, mut matches: impl FnMut(&Task) -> bool) -> Option<Rc<Task>> {
-        let mut cursor = self.head.take();
-        self.head.set(cursor.clone());
-        while let Some(task) = cursor {
-            if matches(&task) {
-                return Some(task);
-            }
-            let next = task.links.next.take();
-            task.links.next.set(next.clone());
-            cursor = next;
-        }
-        None
-    }
-
-    /// Calls `f` on every live task, newest first. `f` must not link or
+    /// Calls `f` on every listed task, newest first. `f` must not link or
     /// unlink tasks.
     pub(crate) fn for_each(&self, mut f: impl FnMut(&Task)) {
         let mut cursor = self.head.take();
@@ -113,7 +110,7 @@ impl LiveTasks {
     }
 }
 
-impl Drop for LiveTasks {
+impl Drop for TaskList {
     fn drop(&mut self) {
         // Iteratively: dropping the head would otherwise drop the chain recursively.
         drop(self.take_all());

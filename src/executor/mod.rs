@@ -8,7 +8,7 @@
 //!    it lies, in the task's one allocation, and only the `body` module's
 //!    state can lend it out, to one poll at a time; the run queue and the
 //!    timer queue are `RefCell`s borrowed only for one push, pop or lookup,
-//!    and the list of live tasks is linked through `Cell`s in the tasks. A
+//!    and the list of started tasks is linked through `Cell`s in the tasks. A
 //!    poll may therefore spawn, wake, abort, sleep or drop anything, and a
 //!    trap in the middle of a poll (a panic on wasm) leaves no borrow behind.
 //!    The next drain finds that abandoned poll and finishes its task as
@@ -26,7 +26,10 @@
 //!    the `waker` module's `VTABLE`: `clone` +1, `wake` -1, `wake_by_ref` 0, `drop` -1.
 //! 6. **Futures are dropped outside polls.** `abort` of the task being polled
 //!    only marks it; its future is dropped when that poll returns. Shutdown
-//!    drops every live task's future, with nothing borrowed.
+//!    drops every live task's future, with nothing borrowed: it finds each in
+//!    the run queue (not polled yet), in the list of started tasks (a poll
+//!    of it has returned `Pending`), or being polled (finished when that
+//!    poll returns). A task done in its first poll is never listed.
 //! 7. **At most one native timer.** The reactor's deadlines live in an ordered
 //!    map; the native timer is armed for the earliest one, re-armed when that
 //!    changes, and cleared when none are left. A sleep first polled in a

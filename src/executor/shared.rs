@@ -8,7 +8,7 @@ use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
 use super::current;
-use super::live::LiveTasks;
+use super::live::TaskList;
 use super::observer::{Event, Observer, WakeOutcome};
 use super::task::{Phase, Task, TaskId, TaskInfo};
 use super::waker::BorrowedWaker;
@@ -26,14 +26,18 @@ pub(crate) struct Shared {
     run_queue: RefCell<VecDeque<Rc<Task>>>,
     /// A drain has been asked of the platform and has not started yet.
     drain_scheduled: Cell<bool>,
-    /// Every task that has neither completed nor been cancelled, so shutdown
-    /// can drop their futures.
-    live_tasks: LiveTasks,
+    /// Tasks spawned and neither completed nor cancelled.
+    live_tasks: Cell<usize>,
+    /// Every live task whose poll has returned `Pending` at least once. The
+    /// other live tasks are in the run queue (not polled yet) or `polling`
+    /// (in their first poll), so shutdown reaches every live task through
+    /// these three.
+    started_tasks: TaskList,
     next_task_id: Cell<u64>,
     /// The task being polled right now, for observers and the reactor. Still
-    /// set when a drain begins, it names a poll that never returned (a trap):
+    /// set when a drain begins, it is a poll that never returned (a trap):
     /// see `recover_abandoned_poll`.
-    polling: Cell<Option<TaskId>>,
+    polling: Cell<Option<Rc<Task>>>,
     /// A drain is under way: sleeps first polled now get their deadline
     /// when it ends (`register_sleep`).
     draining: Cell<bool>,
@@ -60,7 +64,8 @@ impl Shared {
             platform,
             run_queue: RefCell::new(VecDeque::new()),
             drain_scheduled: Cell::new(false),
-            live_tasks: LiveTasks::default(),
+            live_tasks: Cell::new(0),
+            started_tasks: TaskList::default(),
             next_task_id: Cell::new(1),
             polling: Cell::new(None),
             draining: Cell::new(false),
@@ -112,7 +117,7 @@ impl Shared {
             task.body.drop_future();
             return;
         }
-        self.live_tasks.link(&task);
+        self.live_tasks.set(self.live_tasks.get() + 1);
         self.emit(Event::Spawn {
             task: task.id,
             name: &task.name,
@@ -212,24 +217,30 @@ impl Shared {
             return; // cancelled while it waited in the queue
         }
         task.phase.set(Phase::Running);
-        let outer = self.polling.replace(Some(task.id));
+        let outer = self.polling.replace(Some(task.clone()));
         self.emit(Event::PollStart { task: task.id });
 
         let waker = BorrowedWaker::new(task);
         let poll = task.body.poll(&mut Context::from_waker(&waker));
 
-        self.polling.set(outer);
+        drop(self.polling.replace(outer));
         self.emit(Event::PollEnd {
             task: task.id,
             ready: poll.is_ready(),
         });
         match poll {
             Poll::Ready(()) => self.complete(task),
-            Poll::Pending if task.abort_requested.get() => {
-                // Aborted during its own poll, or it shut the executor down.
+            Poll::Pending if task.abort_requested.get() || self.shut_down.get() => {
+                // Aborted during its own poll, or the executor was shut down
+                // during it (shutdown never cuts a poll off).
                 self.cancel(task);
             }
-            Poll::Pending => task.phase.set(Phase::Idle),
+            Poll::Pending => {
+                task.phase.set(Phase::Idle);
+                if !task.links.is_listed() {
+                    self.started_tasks.link(task);
+                }
+            }
         }
     }
 
@@ -250,25 +261,22 @@ impl Shared {
     /// Finishes the task whose poll never returned, if there is one. On wasm
     /// a panic is a trap: the poll's frame is abandoned with `polling` still
     /// set, the task `Running` and its future half-polled. Drains
-    /// never nest, so a drain that finds `polling` set has found such a poll.
+    /// never nest, so a drain that finds `polling` set has found such a poll
+    /// (and `polling` holds that task even if it was in its first poll, so
+    /// listed nowhere else).
     /// The task ends as panicked: its join handle gets
     /// [`JoinError::Panicked`](super::JoinError::Panicked) instead of waiting
     /// forever. (Natively a panic unwinds to the same state, which is how the
     /// tests reach it.)
     fn recover_abandoned_poll(&self) {
-        let Some(abandoned) = self.polling.take() else {
+        let Some(task) = self.polling.take() else {
             return;
         };
         // The trap also skipped the guard that makes this executor current.
         current::forget_abandoned(self);
-        // Looked up by walking the live tasks: a trap is rare, and keeping a
-        // reference to the polled task instead would cost every poll.
-        let Some(task) = self
-            .live_tasks
-            .find(|task| task.id == abandoned && task.phase.get() == Phase::Running)
-        else {
+        if task.phase.get() != Phase::Running {
             return;
-        };
+        }
         let message = crate::panics::take_last_message()
             .unwrap_or_else(|| "the task's poll never returned".to_string());
         task.phase.set(Phase::Cancelled);
@@ -310,8 +318,10 @@ impl Shared {
         }
     }
 
+    /// Counts a task out of the live ones: called once, when it finishes.
     fn forget_task(&self, task: &Task) {
-        let removed = self.live_tasks.unlink(task);
+        self.live_tasks.set(self.live_tasks.get() - 1);
+        let removed = self.started_tasks.unlink(task);
         drop(removed);
     }
 
@@ -488,21 +498,27 @@ impl Shared {
         }
         let timers = self.timers.take();
         let queue = self.run_queue.take();
-        let tasks = self.live_tasks.take_all();
+        // Newest first: the tasks not polled yet (spawned after every started
+        // one, since the queue is first in, first out), then the started ones.
+        let mut tasks: Vec<Rc<Task>> = queue
+            .iter()
+            .rev()
+            .filter(|task| !task.links.is_listed())
+            .cloned()
+            .collect();
+        tasks.extend(self.started_tasks.take_all());
         for task in &queue {
             task.queued.set(false);
         }
         drop(queue);
         drop(timers);
         for task in tasks {
-            if task.phase.get() == Phase::Running {
-                // The task that shut us down: it is never cut off mid-poll. If
-                // this poll returns Ready it completes; if Pending, it is
-                // cancelled then, like a task that aborted itself.
-                task.abort_requested.set(true);
-                continue;
+            // A `Running` task is the one that shut us down: it is never cut
+            // off mid-poll, and `poll_task` finishes it when its poll returns.
+            // A task aborted while queued is finished already.
+            if task.phase.get() == Phase::Idle {
+                self.cancel(&task);
             }
-            self.cancel(&task);
         }
     }
 
@@ -511,24 +527,40 @@ impl Shared {
     }
 
     pub(crate) fn polling(&self) -> Option<TaskId> {
-        self.polling.get()
+        let task = self.polling.take();
+        let id = task.as_ref().map(|task| task.id);
+        self.polling.set(task);
+        id
     }
 
+    /// Every live task: the started ones, the one in its first poll, and
+    /// those not polled yet.
     pub(crate) fn live_task_list(&self) -> Vec<TaskInfo> {
-        let mut list = Vec::with_capacity(self.live_tasks.len());
-        self.live_tasks.for_each(|task| {
+        let mut list = Vec::with_capacity(self.live_task_count());
+        let mut add = |task: &Task| {
             list.push(TaskInfo {
                 id: task.id,
                 name: task.name.to_string(),
                 phase: task.phase.get(),
                 queued: task.queued.get(),
             });
-        });
+        };
+        self.started_tasks.for_each(&mut add);
+        let polling = self.polling.take();
+        if let Some(task) = polling.as_ref().filter(|task| !task.links.is_listed()) {
+            add(task);
+        }
+        self.polling.set(polling);
+        for task in self.run_queue.borrow().iter() {
+            if !task.links.is_listed() && task.phase.get() == Phase::Idle {
+                add(task);
+            }
+        }
         list
     }
 
     pub(crate) fn live_task_count(&self) -> usize {
-        self.live_tasks.len()
+        self.live_tasks.get()
     }
 
     pub(crate) fn queued_task_count(&self) -> usize {

@@ -46,8 +46,9 @@ pub struct TaskInfo {
 }
 
 /// One spawned future, with the little state the executor keeps beside it,
-/// in one allocation. Shared through `Rc`: the executor's task list, the run
-/// queue, every waker and the join handle each hold a strong reference.
+/// in one allocation. Shared through `Rc`: the run queue, the executor's
+/// list of started tasks, the executor while it polls the task, every waker
+/// and the join handle each hold a strong reference.
 ///
 /// The future's type is erased behind `Body` (the default `B`), so one
 /// non-generic `Rc<Task>` and one waker vtable serve every spawned future.
@@ -69,7 +70,8 @@ pub(crate) struct Task<B: ?Sized = dyn Body> {
     pub(crate) executor: Weak<Shared>,
     pub(crate) id: TaskId,
     pub(crate) name: Cow<'static, str>,
-    /// This task's place in the executor's list of live tasks.
+    /// This task's place in the executor's list of started tasks, once a
+    /// poll of it has returned `Pending`.
     pub(crate) links: Links,
     pub(crate) phase: Cell<Phase>,
     /// In the run queue: a further wake is a no-op until it is popped.
