@@ -8,6 +8,8 @@
 //! [`ExprKind::Name`] points at the `let` that declared it, and every [`Expr::ty`]
 //! holds the static type the checks use.
 
+use std::sync::Arc;
+
 use super::types::Ty;
 
 /// A 1-based source position (column in characters).
@@ -83,8 +85,10 @@ pub struct Expr {
 pub enum ExprKind {
     /// `await operand`
     Await(Box<Expr>),
-    /// `async { ... }`
-    Async(Block),
+    /// `async { ... }`. Shared, not owned: the rust engine's future for each
+    /// evaluation holds the block (a deep copy would link `Clone` for the whole
+    /// tree into the module and copy it at every evaluation).
+    Async(Arc<Block>),
     /// `builtin(args...)`; only built-ins can be called.
     Call {
         builtin: Builtin,

@@ -11,6 +11,8 @@
 //! integer literal. Everything is a `parse` error (refused by both engines) except
 //! the size and depth limits, which are `limit` errors.
 
+use std::sync::Arc;
+
 use super::ast::{BindingId, Block, Builtin, Expr, ExprKind, Pos, Program, Stmt, StmtKind};
 use super::error::{shorten, ErrorKind, ScenarioError};
 use super::lexer::{text, tokenize, Keyword, Token, TokenKind};
@@ -234,7 +236,7 @@ impl Parser<'_> {
             }
             TokenKind::Keyword(Keyword::Async) => {
                 self.bump();
-                ExprKind::Async(self.block()?)
+                ExprKind::Async(Arc::new(self.block()?))
             }
             TokenKind::Keyword(Keyword::Null) => {
                 self.bump();

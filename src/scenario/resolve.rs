@@ -13,6 +13,8 @@
 //! enclosing block (`async { }` or `repeat n { }`); a later `let` of the same name
 //! shadows it. `let a = a;` sees the outer `a` on the right-hand side.
 
+use std::sync::Arc;
+
 use super::ast::{BindingId, Block, Builtin, Expr, ExprKind, Pos, Program, Stmt, StmtKind};
 use super::error::{ErrorKind, ScenarioError};
 use super::types::Ty;
@@ -90,7 +92,12 @@ impl Resolver {
                 self.expr(operand)?;
                 operand.ty.awaited()
             }
-            ExprKind::Async(block) => Ty::future(self.block(block)?),
+            ExprKind::Async(block) => {
+                // `parse` resolves its own tree before handing it out: no one
+                // else holds this block yet.
+                let block = Arc::get_mut(block).expect("a tree is resolved before it is shared");
+                Ty::future(self.block(block)?)
+            }
             ExprKind::Call { builtin, args } => {
                 for arg in args.iter_mut() {
                     self.expr(arg)?;

@@ -9,6 +9,7 @@
 use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
+use std::sync::Arc;
 use std::time::Duration;
 
 use super::frame::{Frame, ScopeGuard};
@@ -117,9 +118,9 @@ impl Interpreter {
         })
     }
 
-    /// `async { … }`: a future over a copy of the block, with the values it
+    /// `async { … }`: a future over the (shared) block, with the values it
     /// uses copied and the futures it uses moved in, like `async move`.
-    fn async_block(&self, expr: &Expr, block: &Block) -> OpFuture {
+    fn async_block(&self, expr: &Expr, block: &Arc<Block>) -> OpFuture {
         let op = self.run.sink.next_op(expr.pos, &expr.label);
         let frame = Frame::new();
         // In id order (a `VecMap` is sorted): captures are moved in source order.
@@ -132,7 +133,7 @@ impl Interpreter {
             run: self.run.clone(),
             frame,
         };
-        let block = block.clone();
+        let block = Arc::clone(block);
         Traced::new(
             &self.run,
             op,
