@@ -147,6 +147,13 @@ impl Interpreter {
         for arg in args {
             values.push(self.expr(arg).await?);
         }
+        self.operation(expr, builtin, values)
+    }
+
+    /// A call with its arguments evaluated: the operation's future (or, for
+    /// `log`, its effect). Nothing here awaits, so it is a plain function, not
+    /// more states of `expr`'s future.
+    fn operation(&self, expr: &Expr, builtin: Builtin, values: Vec<Thing>) -> OpResult {
         let run = &self.run;
         let op = run.sink.next_op(expr.pos, &expr.label);
         let future: OpFuture = match builtin {
