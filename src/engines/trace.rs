@@ -144,6 +144,12 @@ impl TraceSink {
     pub fn emit(&self, kind: EventKind, op: &OpId, fill: impl FnOnce(&mut TraceEvent)) -> bool {
         let mut event = TraceEvent::new(kind, op.clone());
         fill(&mut event);
+        self.record(event)
+    }
+
+    /// [`emit`](Self::emit) once the event is filled in: one copy of this
+    /// code, not one inlined into each of the callers' closures.
+    fn record(&self, mut event: TraceEvent) -> bool {
         event.t = self.elapsed_ms();
         {
             let mut events = self.events.borrow_mut();

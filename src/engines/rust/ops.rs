@@ -122,31 +122,22 @@ impl Future for Traced {
         };
         this.settled = true;
         this.end();
-        let result = result.map(|thing| match thing {
-            Thing::Value(value) => {
-                this.run.sink.emit(EventKind::Settle, &this.op, |event| {
+        this.run.sink.emit(EventKind::Settle, &this.op, |event| {
+            event.task = task;
+            match &result {
+                Ok(thing) => {
                     event.ok = Some(true);
-                    event.value = Some(value.clone());
-                    event.task = task;
-                });
-                Thing::Value(value)
-            }
-            Thing::Future(future) => {
-                this.run.sink.emit(EventKind::Settle, &this.op, |event| {
-                    event.ok = Some(true);
-                    event.value = Some(Value::Str("<future>".into()));
-                    event.task = task;
-                });
-                Thing::Future(future)
+                    event.value = Some(match thing {
+                        Thing::Value(value) => value.clone(),
+                        Thing::Future(_) => Value::Str("<future>".into()),
+                    });
+                }
+                Err(error) => {
+                    event.ok = Some(false);
+                    event.error = Some(error.message.clone());
+                }
             }
         });
-        if let Err(error) = &result {
-            this.run.sink.emit(EventKind::Settle, &this.op, |event| {
-                event.ok = Some(false);
-                event.error = Some(error.message.clone());
-                event.task = task;
-            });
-        }
         Poll::Ready(result)
     }
 }
