@@ -113,7 +113,13 @@ impl Interpreter {
                     Thing::Value(value) => Ok(Thing::Value(value)),
                 },
                 ExprKind::Async(block) => Ok(Thing::Future(self.async_block(expr, block))),
-                ExprKind::Call { builtin, args } => self.call(expr, *builtin, args).await,
+                ExprKind::Call { builtin, args } => {
+                    let mut values = Vec::with_capacity(args.len());
+                    for arg in args {
+                        values.push(self.expr(arg).await?);
+                    }
+                    self.call(expr, *builtin, values)
+                }
             }
         })
     }
@@ -142,18 +148,10 @@ impl Interpreter {
         .boxed()
     }
 
-    async fn call(&self, expr: &Expr, builtin: Builtin, args: &[Expr]) -> OpResult {
-        let mut values = Vec::with_capacity(args.len());
-        for arg in args {
-            values.push(self.expr(arg).await?);
-        }
-        self.operation(expr, builtin, values)
-    }
-
-    /// A call with its arguments evaluated: the operation's future (or, for
+    /// A call, its arguments evaluated: the operation's future (or, for
     /// `log`, its effect). Nothing here awaits, so it is a plain function, not
     /// more states of `expr`'s future.
-    fn operation(&self, expr: &Expr, builtin: Builtin, values: Vec<Thing>) -> OpResult {
+    fn call(&self, expr: &Expr, builtin: Builtin, values: Vec<Thing>) -> OpResult {
         let run = &self.run;
         let op = run.sink.next_op(expr.pos, &expr.label);
         let future: OpFuture = match builtin {
