@@ -503,7 +503,7 @@ impl Shared {
         let mut tasks: Vec<Rc<Task>> = queue
             .iter()
             .rev()
-            .filter(|task| !task.links.is_listed())
+            .filter(|task| task.awaits_first_poll())
             .cloned()
             .collect();
         tasks.extend(self.started_tasks.take_all());
@@ -513,9 +513,9 @@ impl Shared {
         drop(queue);
         drop(timers);
         for task in tasks {
-            // A `Running` task is the one that shut us down: it is never cut
-            // off mid-poll, and `poll_task` finishes it when its poll returns.
-            // A task aborted while queued is finished already.
+            // A `Running` task is the one that shut us down (listed, or in
+            // its first poll and in neither place): it is never cut off
+            // mid-poll, and `poll_task` finishes it when its poll returns.
             if task.phase.get() == Phase::Idle {
                 self.cancel(&task);
             }
@@ -552,7 +552,7 @@ impl Shared {
         }
         self.polling.set(polling);
         for task in self.run_queue.borrow().iter() {
-            if !task.links.is_listed() && task.phase.get() == Phase::Idle {
+            if task.awaits_first_poll() {
                 add(task);
             }
         }

@@ -139,6 +139,12 @@ impl Task {
         Rc::as_ptr(task).cast()
     }
 
+    /// Spawned and not polled yet: idle, and not in the list of started
+    /// tasks (a poll that returns `Pending` lists its task).
+    pub(crate) fn awaits_first_poll(&self) -> bool {
+        self.phase.get() == Phase::Idle && !self.links.is_listed()
+    }
+
     pub(crate) fn is_finished(&self) -> bool {
         matches!(self.phase.get(), Phase::Completed | Phase::Cancelled)
     }
