@@ -100,70 +100,14 @@ else
   skip_stage miri "cargo +nightly miri test" "'cargo +nightly miri --version' failed; run scripts/setup.sh"
 fi
 
-CHROMEDRIVER="$(command -v chromedriver || true)"
-if [ -z "$CHROMEDRIVER" ]; then
-  echo "chromedriver not found on PATH; run scripts/setup.sh" >&2
-  exit 1
-fi
-export CHROMEDRIVER
-# webdriver.json at the repo root adds --no-sandbox etc. (Chromium refuses to run as
-# root without it); wasm-bindgen-test-runner still adds --headless itself.
-#
-# Both wasm stages load the test page through scripts/wasm-test-proxy.mjs: the
-# runner's own server (tiny_http 0.12) now and then leaves one of the page's
-# parallel requests unanswered while the browser holds its other connections
-# open, so the page never finishes loading (chromedriver: "Timed out receiving
-# message from renderer"; Firefox hangs the same way, more often). The proxy
-# sends each request on a connection of its own, which the server cannot strand.
-# It writes the capabilities the runner reads: webdriver.json plus the proxy.
-WASM_CAPS="$LOG_DIR/webdriver-proxied.json"
-WASM_PROXY_PID=""
-stop_wasm_proxy() {
-  if [ -n "$WASM_PROXY_PID" ]; then kill "$WASM_PROXY_PID" 2>/dev/null || true; wait "$WASM_PROXY_PID" 2>/dev/null || true; fi
-  WASM_PROXY_PID=""
-}
-trap stop_wasm_proxy EXIT
-mkdir -p "$LOG_DIR"
-rm -f "$WASM_CAPS"
-node scripts/wasm-test-proxy.mjs --capabilities webdriver.json "$WASM_CAPS" >"$LOG_DIR/wasm-proxy.log" 2>&1 &
-WASM_PROXY_PID=$!
-for _ in $(seq 100); do [ -s "$WASM_CAPS" ] && grep -q '^proxy ' "$LOG_DIR/wasm-proxy.log" && break; sleep 0.1; done
-if ! grep -q '^proxy ' "$LOG_DIR/wasm-proxy.log"; then
-  cat "$LOG_DIR/wasm-proxy.log" >&2
-  echo "scripts/wasm-test-proxy.mjs did not start" >&2
-  exit 1
-fi
-export WASM_BINDGEN_TEST_WEBDRIVER_JSON="$WASM_CAPS"
-
-# wasm_tests <chrome|firefox>: a hang is a failure, reported as such. The runner
-# takes the first of $GECKODRIVER, $CHROMEDRIVER it finds, so each browser's run
-# goes without the other's variable.
-wasm_tests() {
-  local rc
-  set +e
-  (
-    if [ "$1" = chrome ]; then unset GECKODRIVER; else unset CHROMEDRIVER; fi
-    timeout 300 wasm-pack test --headless "--$1"
-  )
-  rc=$?
-  set -e
-  if [ "$rc" -eq 124 ]; then
-    echo "wasm: FAILED: the $1 run did not finish in 300 s (the page never loaded? see scripts/wasm-test-proxy.mjs)"
-  fi
-  return "$rc"
-}
-run_stage wasm "wasm-pack test --headless --chrome (chromedriver: $CHROMEDRIVER)" wasm_tests chrome
-
-# The same browser tests in Debian's firefox-esr, through geckodriver (found by
-# wasm-bindgen-test-runner as $GECKODRIVER; it starts the `firefox` on PATH).
-GECKODRIVER="$(command -v geckodriver || true)"
-if [ -z "$GECKODRIVER" ]; then
-  echo "geckodriver not found on PATH; run scripts/setup.sh" >&2
-  exit 1
-fi
-export GECKODRIVER
-run_stage wasm-firefox "wasm-pack test --headless --firefox (geckodriver: $GECKODRIVER)" wasm_tests firefox
-stop_wasm_proxy
+# The browser tests, in headless Chromium through the system chromedriver, then in
+# Debian's firefox-esr through geckodriver. scripts/wasm-test.sh loads the test page
+# through scripts/wasm-test-proxy.mjs (the runner's own server otherwise strands a
+# request now and then and the page never loads) and reports a hang as a failure.
+run_stage wasm "wasm-pack test --headless --chrome (scripts/wasm-test.sh chrome)" \
+  bash scripts/wasm-test.sh chrome
+run_stage wasm-firefox "wasm-pack test --headless --firefox (scripts/wasm-test.sh firefox)" \
+  bash scripts/wasm-test.sh firefox
 
 run_stage build "scripts/build.sh (release, wasm-opt from npm binaryen)" bash scripts/build.sh
 
