@@ -10,7 +10,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { sharedSetup } from '../e2e/harness.mjs';
-import { installSteppedProbe, readStepView } from '../e2e/shared-checks.mjs';
+import { installSteppedProbe, readStepView, recordStepViewsIn, takeStepViews, waitingAfter } from '../e2e/shared-checks.mjs';
 import { EL, assertClean, choosePreset, click, fill, find, frames, inEl, marks, setupFirefox, texts, waitForElementState, waitInEl } from './harness.mjs';
 
 const env = sharedSetup({}, setupFirefox);
@@ -134,6 +134,7 @@ test('Step: the Rust executor polls one task per Step; timers keep real time; JS
   assert.equal(await page.$eval(inEl('button.step'), (b) => b.disabled), false, 'Step can start a run');
 
   // Step 1 starts the run and polls the main task once.
+  await page.evaluate(recordStepViewsIn(EL));
   const clicked = Date.now();
   await click(page, 'button.step');
   await waitForElementState(page, 'stepping', 5_000);
@@ -146,13 +147,14 @@ test('Step: the Rust executor polls one task per Step; timers keep real time; JS
   assert.equal(find(all, 'rust', 'start', 'sleep(200)').length, 1, 'Rust sleep(200) started');
   assert.equal(find(all, 'rust', 'create', 'sleep(300)').length, 1, 'Rust sleep(300) created');
   assert.equal(find(all, 'rust', 'start', 'sleep(300)').length, 0, 'Rust sleep(300) only created');
-  // Nothing is queued: Step waits for the reactor, and says why.
-  const readAt = Date.now() - clicked;
-  assert.equal(view.stepDisabled, true, `Step waits for the timer (read ${readAt} ms after the click)`);
-  assert.match(view.reason, /Waiting: no task is queued\. The reactor queues a wake when timer \d+ fires \(due at \d+ ms\)/);
-  assert.deepEqual(view.queue, [], 'run queue empty');
-  assert.equal(view.reasonId, 'step-reason');
-  assert.equal(view.continueHidden, false, 'Continue is offered');
+  // Nothing is queued: Step waits for the reactor, and says why. Read from the
+  // recording: by the time the driver reads the page the timer may have fired.
+  const waiting = waitingAfter(await page.evaluate(takeStepViews), /Step 1 polled task 1 \(main\) → Pending/);
+  assert.ok(waiting, `Step waited for the timer after step 1 (read ${Date.now() - clicked} ms after the click)`);
+  assert.match(waiting.reason, /Waiting: no task is queued\. The reactor queues a wake when timer \d+ fires \(due at \d+ ms\)/);
+  assert.deepEqual(waiting.queue, [], 'run queue empty');
+  assert.equal(waiting.reasonId, 'step-reason');
+  assert.equal(waiting.continueHidden, false, 'Continue is offered');
 
   // The 200 ms timer fires in real time and queues main's wake: Step comes back (onStepReady).
   await stepEnabled(page);
@@ -175,6 +177,7 @@ test('Step: the Rust executor polls one task per Step; timers keep real time; JS
   assert.match((await texts(page, '.total[data-engine="rust"]')).join(''), /stepping…/);
 
   // Step 2 (keyboard: Enter on the focused Step): main polls b to Ready, then starts sleep(300).
+  await page.evaluate(recordStepViewsIn(EL));
   await page.keyboard.press('Enter');
   await page.waitForFunction(
     (el) => /Step 2 polled/.test(document.querySelector(el).shadowRoot.querySelector('.step-last')?.textContent ?? ''),
@@ -189,8 +192,9 @@ test('Step: the Rust executor polls one task per Step; timers keep real time; JS
   all = await marks(page);
   assert.equal(find(all, 'rust', 'settle', 'sleep(200)').length, 1);
   assert.equal(find(all, 'rust', 'start', 'sleep(300)').length, 1, 'Rust sleep(300) starts at step 2');
-  assert.equal(view.stepDisabled, true, `waiting for the 300 ms timer (read ${Date.now() - steppedAt} ms after step 2)`);
-  assert.match(view.reason, /Waiting: no task is queued\. The reactor queues a wake when timer \d+ fires/);
+  const waiting2 = waitingAfter(await page.evaluate(takeStepViews), /Step 2 polled task 1 \(main\) → Pending/);
+  assert.ok(waiting2, `waited for the 300 ms timer after step 2 (read ${Date.now() - steppedAt} ms after it)`);
+  assert.match(waiting2.reason, /Waiting: no task is queued\. The reactor queues a wake when timer \d+ fires/);
 
   // Step 3 (F10) once the timer has fired: main finishes.
   await stepEnabled(page);

@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { deflateRawSync } from 'node:zlib';
 import { test } from 'node:test';
 import { screenshot, sharedSetup } from './harness.mjs';
-import { readStepView, setScrubber } from './shared-checks.mjs';
+import { readStepView, recordStepViewsIn, setScrubber, takeStepViews, waitingAfter } from './shared-checks.mjs';
 
 const DESKTOP = { width: 1280, height: 800 };
 const PHONE = { width: 390, height: 844 };
@@ -396,6 +396,7 @@ test('Step: the Rust executor polls one task per Step; timers keep real time; JS
   assert.equal(await step.isDisabled(), false, 'Step can start a run');
 
   // Step 1 starts the run and polls the main task once.
+  await page.evaluate(recordStepViewsIn(EL));
   const clicked = Date.now();
   await step.click();
   await frames(page);
@@ -407,12 +408,14 @@ test('Step: the Rust executor polls one task per Step; timers keep real time; JS
   assert.equal(find(all, 'rust', 'start', 'sleep(200)').length, 1, 'Rust sleep(200) started');
   assert.equal(find(all, 'rust', 'create', 'sleep(300)').length, 1, 'Rust sleep(300) created');
   assert.equal(find(all, 'rust', 'start', 'sleep(300)').length, 0, 'Rust sleep(300) only created');
-  // Nothing is queued: Step waits for the reactor, and says why.
-  assert.equal(view.stepDisabled, true, 'Step waits for the timer');
-  assert.equal(view.reasonId, 'step-reason');
-  assert.match(view.reason, /Waiting: no task is queued\. The reactor queues a wake when timer \d+ fires \(due at \d+ ms\)/);
-  assert.deepEqual(view.queue, [], 'run queue empty');
-  assert.equal(view.continueHidden, false, 'Continue is offered');
+  // Nothing is queued: Step waits for the reactor, and says why. Read from the
+  // recording: by the time the driver reads the page the timer may have fired.
+  const waiting = waitingAfter(await page.evaluate(takeStepViews), /Step 1 polled task 1 \(main\) → Pending/);
+  assert.ok(waiting, `Step waited for the timer after step 1 (read ${Date.now() - clicked} ms after the click)`);
+  assert.equal(waiting.reasonId, 'step-reason');
+  assert.match(waiting.reason, /Waiting: no task is queued\. The reactor queues a wake when timer \d+ fires \(due at \d+ ms\)/);
+  assert.deepEqual(waiting.queue, [], 'run queue empty');
+  assert.equal(waiting.continueHidden, false, 'Continue is offered');
   await screenshot(page, 'playground-stepping-waiting');
 
   // The 200 ms timer fires in real time and queues main's wake: Step comes back (onStepReady).
@@ -438,6 +441,7 @@ test('Step: the Rust executor polls one task per Step; timers keep real time; JS
   await screenshot(page, 'playground-stepping');
 
   // Step 2 (keyboard: Enter on the focused Step): main polls b to Ready, then starts sleep(300).
+  await page.evaluate(recordStepViewsIn(EL));
   await page.keyboard.press('Enter');
   await frames(page);
   view = await stepView(page);
@@ -446,7 +450,9 @@ test('Step: the Rust executor polls one task per Step; timers keep real time; JS
   all = await marks(page);
   assert.equal(find(all, 'rust', 'settle', 'sleep(200)').length, 1);
   assert.equal(find(all, 'rust', 'start', 'sleep(300)').length, 1, 'Rust sleep(300) starts at step 2');
-  assert.equal(view.stepDisabled, true, 'waiting for the 300 ms timer');
+  const waiting2 = waitingAfter(await page.evaluate(takeStepViews), /Step 2 polled task 1 \(main\) → Pending/);
+  assert.ok(waiting2, 'waited for the 300 ms timer after step 2');
+  assert.match(waiting2.reason, /Waiting: no task is queued\. The reactor queues a wake when timer \d+ fires/);
 
   // Step 3 (F10) once the timer has fired: main finishes.
   await stepEnabled(page);

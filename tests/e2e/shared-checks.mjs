@@ -76,6 +76,38 @@ export function readStepView(host) {
 }
 
 /**
+ * Records what `readStepView` finds after every batch of changes in the
+ * element, in `globalThis.stepViews`, until `takeStepViews` stops it. A state
+ * shorter than the driver's round trips can then still be checked: after Step 1
+ * of preset 01, Step waits only until a 200 ms timer fires, and a loaded
+ * Firefox has read the page 940 ms after the click. Runs in the page, given the
+ * element and `readStepView`: see `recordStepViewsIn`.
+ */
+export function recordStepViews(host, read) {
+  const views = [read(host)];
+  const observer = new MutationObserver(() => views.push(read(host)));
+  const changes = { subtree: true, childList: true, attributes: true, characterData: true };
+  observer.observe(host, { attributes: true });
+  observer.observe(host.shadowRoot, changes);
+  globalThis.stepViews = { views, observer };
+}
+
+/** The expression that starts `recordStepViews` on the element `selector`. */
+export const recordStepViewsIn = (selector) =>
+  `(${recordStepViews})(document.querySelector(${JSON.stringify(selector)}), ${readStepView})`;
+
+/** Stops the recording and returns the views. Runs in the page: self-contained. */
+export function takeStepViews() {
+  const { views, observer } = globalThis.stepViews;
+  observer.disconnect();
+  delete globalThis.stepViews;
+  return views;
+}
+
+/** The last recorded view that shows Step waiting after the step that `last` names. */
+export const waitingAfter = (views, last) => views.filter((v) => last.test(v.last) && v.stepDisabled).at(-1);
+
+/**
  * Moves the replay scrubber to moment `index`, as dragging it does. Runs in
  * the page, given the scrubber input: self-contained.
  */
