@@ -416,7 +416,7 @@ test('Step: the Rust executor polls one task per Step; timers keep real time; JS
   assert.match(waiting.reason, /Waiting: no task is queued\. The reactor queues a wake when timer \d+ fires \(due at \d+ ms\)/);
   assert.deepEqual(waiting.queue, [], 'run queue empty');
   assert.equal(waiting.continueHidden, false, 'Continue is offered');
-  await screenshot(page, 'playground-stepping-waiting');
+  await screenshot(page, 'playground-stepping-step-1'); // waiting, or woken already if the read came late
 
   // The 200 ms timer fires in real time and queues main's wake: Step comes back (onStepReady).
   await stepEnabled(page);
