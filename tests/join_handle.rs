@@ -72,6 +72,43 @@ fn a_task_spawned_detached_runs_and_its_output_is_dropped_at_completion() {
 }
 
 #[test]
+fn detached_tasks_that_complete_at_their_first_poll_leave_nothing() {
+    // The executor's quiet end of a task (no join handle, never listed, no
+    // observer): each output and future is still dropped once, and the count
+    // of live tasks comes back down.
+    let (executor, platform) = ManualPlatform::executor();
+    let outputs = DropCounter::new();
+    let futures = DropCounter::new();
+    for _ in 0..3 {
+        let (output, captured) = (outputs.token(), futures.token());
+        executor.spawn_detached(async move {
+            let _captured = captured;
+            output
+        });
+    }
+    assert_eq!(executor.live_tasks(), 3);
+    platform.run_until_stalled();
+    assert_eq!(outputs.drops(), 3, "each output dropped at completion");
+    assert_eq!(futures.drops(), 3, "each future dropped at completion");
+    assert_eq!(executor.live_tasks(), 0);
+    assert_quiescent(&executor, &platform);
+}
+
+#[test]
+fn an_observed_detached_task_reports_its_completion() {
+    let (executor, platform) = ManualPlatform::executor();
+    let events = record_events(&executor);
+    executor.spawn_detached(async {});
+    platform.run_until_stalled();
+    let events = events.borrow();
+    assert!(
+        events.iter().any(|e| e.starts_with("Complete")),
+        "{events:?}"
+    );
+    assert_quiescent(&executor, &platform);
+}
+
+#[test]
 fn shutdown_cancels_a_detached_task() {
     let (executor, platform) = ManualPlatform::executor();
     let gate = Gate::new();

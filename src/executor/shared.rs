@@ -108,21 +108,31 @@ impl Shared {
         id
     }
 
-    /// Lists and queues a task just made (with an id from [`next_task_id`](Shared::next_task_id)).
+    /// Queues a task just made (with an id from [`next_task_id`](Shared::next_task_id)).
     pub(crate) fn spawn_task(&self, task: Rc<Task>) {
         if self.shut_down.get() {
-            // Nothing will ever poll it: it is cancelled before it starts,
-            // and its future dropped right away.
-            task.phase.set(Phase::Cancelled);
-            task.body.drop_future();
+            Self::cancel_unstarted(&task);
             return;
         }
         self.live_tasks.set(self.live_tasks.get() + 1);
-        self.emit(Event::Spawn {
-            task: task.id,
-            name: &task.name,
-        });
-        self.enqueue(task);
+        if self.has_observer.get() {
+            self.emit_slow(Event::Spawn {
+                task: task.id,
+                name: &task.name,
+            });
+            if self.shut_down.get() {
+                return; // the observer shut us down in the middle of this spawn
+            }
+        }
+        self.push_to_queue(task);
+    }
+
+    /// A task spawned after shutdown: nothing will ever poll it, so it is
+    /// cancelled before it starts, and its future dropped right away.
+    #[cold]
+    fn cancel_unstarted(task: &Task) {
+        task.phase.set(Phase::Cancelled);
+        task.body.drop_future();
     }
 
     pub(crate) fn wake_task(&self, task: &Rc<Task>, by_ref: bool) {
@@ -145,8 +155,13 @@ impl Shared {
 
     fn enqueue(&self, task: Rc<Task>) {
         if self.shut_down.get() {
-            return; // an observer shut us down in the middle of this spawn or wake
+            return; // an observer shut us down in the middle of this wake
         }
+        self.push_to_queue(task);
+    }
+
+    #[inline]
+    fn push_to_queue(&self, task: Rc<Task>) {
         task.queued.set(true);
         self.run_queue.borrow_mut().push_back(task);
         self.request_drain();
@@ -229,6 +244,19 @@ impl Shared {
             ready: poll.is_ready(),
         });
         match poll {
+            // What `complete` does when it has no one to tell and nothing to
+            // unlink, inline: how most short tasks end, and `spawn_detached`'s
+            // all do.
+            Poll::Ready(())
+                if !task.has_join_handle.get()
+                    && !task.links.is_listed()
+                    && !self.has_observer.get() =>
+            {
+                task.phase.set(Phase::Completed);
+                self.live_tasks.set(self.live_tasks.get() - 1);
+                task.body.drop_output();
+                task.body.drop_future();
+            }
             Poll::Ready(()) => self.complete(task),
             Poll::Pending if task.abort_requested.get() || self.shut_down.get() => {
                 // Aborted during its own poll, or the executor was shut down
@@ -245,6 +273,7 @@ impl Shared {
     }
 
     /// Finishes a task whose poll returned `Ready`: its output is in its body.
+    #[cold]
     fn complete(&self, task: &Rc<Task>) {
         // Completed before its future is dropped, so whatever that drop does
         // (even shutting the executor down) sees a finished task.
