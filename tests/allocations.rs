@@ -1,24 +1,31 @@
 //! A task is one allocation: its state, its future and its output together
-//! (BENCHMARKS.md, case 1).
+//! (BENCHMARKS.md, case 1). What only some tasks need (a name, a place in
+//! the list of started tasks, a panic message) is a second one, made once,
+//! the first time the task needs it.
 #![cfg(not(target_arch = "wasm32"))]
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
+use std::future::poll_fn;
 use std::rc::Rc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::task::Poll;
 
 use futures_playground::platform::ManualPlatform;
 
-/// The system allocator, counting allocations (not frees or resizes).
+/// The system allocator, counting allocations (not frees or resizes) per
+/// thread, since the tests run on threads of their own, side by side.
 struct Counting;
 
-static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
+thread_local! {
+    static ALLOCATIONS: Cell<usize> = const { Cell::new(0) };
+}
 
 // SAFETY: every call is passed on unchanged to `System`, which upholds the
 // `GlobalAlloc` contract; counting touches no memory it hands out.
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        // `try_with`: a thread being torn down still allocates, uncounted.
+        let _ = ALLOCATIONS.try_with(|count| count.set(count.get() + 1));
         // SAFETY: the caller's guarantees for `layout` are `System`'s.
         unsafe { System.alloc(layout) }
     }
@@ -33,9 +40,9 @@ unsafe impl GlobalAlloc for Counting {
 static GLOBAL: Counting = Counting;
 
 fn allocations_in(f: impl FnOnce()) -> usize {
-    let before = ALLOCATIONS.load(Ordering::Relaxed);
+    let before = ALLOCATIONS.with(Cell::get);
     f();
-    ALLOCATIONS.load(Ordering::Relaxed) - before
+    ALLOCATIONS.with(Cell::get) - before
 }
 
 #[test]
@@ -76,5 +83,45 @@ fn spawning_a_task_allocates_once_whatever_its_output() {
         "polling, completing and freeing allocate nothing"
     );
     assert_eq!(done.get(), 3 * N);
+    assert!(executor.is_quiescent());
+}
+
+#[test]
+fn a_task_s_extras_are_one_more_allocation_made_when_first_needed() {
+    let (executor, platform) = ManualPlatform::executor();
+    // A first task grows the run queue, so what follows measures tasks only.
+    executor.spawn_detached(async {});
+    platform.run_until_stalled();
+
+    let named = allocations_in(|| drop(executor.spawn_named("named", async {})));
+    assert_eq!(
+        named, 2,
+        "a named task: the task, then its extras with the name"
+    );
+    platform.run_until_stalled();
+
+    // Unnamed, pending three times before it completes.
+    let polls = Rc::new(Cell::new(0));
+    let counted = polls.clone();
+    let spawned = allocations_in(|| {
+        executor.spawn_detached(poll_fn(move |cx| {
+            counted.set(counted.get() + 1);
+            if counted.get() < 4 {
+                cx.waker().wake_by_ref();
+                Poll::Pending
+            } else {
+                Poll::Ready(())
+            }
+        }))
+    });
+    assert_eq!(spawned, 1, "an unnamed task: no extras yet");
+    assert_eq!(
+        allocations_in(|| {
+            platform.run_until_stalled();
+        }),
+        1,
+        "its extras, at its first `Pending` (it is listed), and nothing after"
+    );
+    assert_eq!(polls.get(), 4);
     assert!(executor.is_quiescent());
 }

@@ -9,7 +9,8 @@
 //! allocation's size to a running total of live bytes and takes
 //! each deallocation's off. Reading that total before and after 10 000 tasks
 //! are spawned and waiting gives exactly the heap those tasks hold: the tasks
-//! (each one allocation, its future inside), the timer queue's entries and
+//! (each one allocation, its future inside, and a second for its extras,
+//! made when it first waits), the timer queue's entries and
 //! the wakers it keeps. The allocator's own bookkeeping (talc's chunk tags) is not
 //! counted.
 

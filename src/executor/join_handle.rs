@@ -93,7 +93,7 @@ impl<T: 'static> JoinHandle<T> {
     }
 
     pub fn name(&self) -> &str {
-        &self.task.name
+        self.task.name()
     }
 
     /// The task's strong reference count: one for this handle, one while it
@@ -121,7 +121,7 @@ impl<T: 'static> Future for JoinHandle<T> {
                 self.task.body.take_output(&mut output);
                 Poll::Ready(output.ok_or(JoinError::OutputTaken))
             }
-            Phase::Cancelled => Poll::Ready(Err(match self.task.panic_message.take() {
+            Phase::Cancelled => Poll::Ready(Err(match self.task.take_panic_message() {
                 Some(message) => JoinError::Panicked(message.into()),
                 None => JoinError::Cancelled,
             })),
@@ -144,7 +144,7 @@ impl<T> Drop for JoinHandle<T> {
         // Taken out first so that nothing is borrowed if the output's own
         // destructor panics.
         drop(self.task.join_waker.take());
-        drop(self.task.panic_message.take());
+        drop(self.task.take_panic_message());
         self.task.body.drop_output();
     }
 }

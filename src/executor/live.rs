@@ -1,4 +1,5 @@
-//! The executor's list of started tasks, linked through the tasks themselves.
+//! The executor's list of started tasks, linked through the tasks themselves
+//! (their extras, made when a task is first listed if it has none yet).
 //!
 //! Shutdown must reach every task that has neither completed nor been
 //! cancelled, wherever its wakers are. A task not polled yet is in the run
@@ -9,8 +10,9 @@
 //!
 //! The list holds exactly one strong reference to each started task (the
 //! head, or its predecessor's `next`) and a weak one back (`prev`), so
-//! linking and unlinking cost a few reference count changes and never grow
-//! or move a container. Tasks are listed in the order of their first polls,
+//! linking and unlinking cost a few reference count changes (and, for a
+//! task without extras, its one extra allocation) and never grow or move a
+//! container. Tasks are listed in the order of their first polls,
 //! which is the order they were spawned in (the run queue is first in,
 //! first out), newest first.
 //!
@@ -35,6 +37,17 @@ impl Links {
     }
 }
 
+/// The links of a task about to be listed, made with its extras if need be.
+fn links(task: &Task) -> &Links {
+    &task.extras().links
+}
+
+/// The links of a listed task: it has its extras since it was listed.
+fn links_of_listed(task: &Task) -> &Links {
+    debug_assert!(task.is_listed());
+    links(task)
+}
+
 /// The started tasks of one executor, newest first.
 #[derive(Default)]
 pub(crate) struct TaskList {
@@ -49,13 +62,16 @@ impl TaskList {
 
     /// Adds `task` at the head.
     pub(crate) fn link(&self, task: &Rc<Task>) {
-        debug_assert!(!task.links.listed.get(), "a task is linked once");
+        let links = links(task);
+        debug_assert!(!links.listed.get(), "a task is linked once");
         let old_head = self.head.take();
         if let Some(old_head) = &old_head {
-            old_head.links.prev.set(Some(Rc::downgrade(task)));
+            links_of_listed(old_head)
+                .prev
+                .set(Some(Rc::downgrade(task)));
         }
-        task.links.next.set(old_head);
-        task.links.listed.set(true);
+        links.next.set(old_head);
+        links.listed.set(true);
         self.head.set(Some(task.clone()));
         self.len.set(self.len.get() + 1);
     }
@@ -63,16 +79,20 @@ impl TaskList {
     /// Removes `task` if it is listed; a no-op otherwise. Returns the list's
     /// reference to it, for the caller to drop when nothing is borrowed.
     pub(crate) fn unlink(&self, task: &Task) -> Option<Rc<Task>> {
-        if !task.links.listed.replace(false) {
+        if !task.is_listed() {
             return None;
         }
-        let next = task.links.next.take();
-        let prev = task.links.prev.take().and_then(|prev| prev.upgrade());
+        let links = links_of_listed(task);
+        links.listed.set(false);
+        let next = links.next.take();
+        let prev = links.prev.take().and_then(|prev| prev.upgrade());
         if let Some(next) = &next {
-            next.links.prev.set(prev.as_ref().map(Rc::downgrade));
+            links_of_listed(next)
+                .prev
+                .set(prev.as_ref().map(Rc::downgrade));
         }
         let this = match &prev {
-            Some(prev) => prev.links.next.replace(next),
+            Some(prev) => links_of_listed(prev).next.replace(next),
             None => self.head.replace(next),
         };
         self.len.set(self.len.get() - 1);
@@ -84,11 +104,12 @@ impl TaskList {
     pub(crate) fn take_all(&self) -> Vec<Rc<Task>> {
         let mut tasks = Vec::with_capacity(self.len());
         while let Some(task) = self.head.take() {
-            let next = task.links.next.take();
+            let links = links_of_listed(&task);
+            let next = links.next.take();
             if let Some(next) = &next {
-                next.links.prev.set(None);
+                links_of_listed(next).prev.set(None);
             }
-            task.links.listed.set(false);
+            links.listed.set(false);
             self.head.set(next);
             tasks.push(task);
         }
@@ -103,8 +124,9 @@ impl TaskList {
         self.head.set(cursor.clone());
         while let Some(task) = cursor {
             f(&task);
-            let next = task.links.next.take();
-            task.links.next.set(next.clone());
+            let links = links_of_listed(&task);
+            let next = links.next.take();
+            links.next.set(next.clone());
             cursor = next;
         }
     }

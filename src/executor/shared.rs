@@ -118,7 +118,7 @@ impl Shared {
         if self.has_observer.get() {
             self.emit_slow(Event::Spawn {
                 task: task.id,
-                name: &task.name,
+                name: task.name(),
             });
             if self.shut_down.get() {
                 return; // the observer shut us down in the middle of this spawn
@@ -248,9 +248,7 @@ impl Shared {
             // unlink, inline: how a detached task that completes in its first
             // poll ends (every task of benchmark case 1), with no observer.
             Poll::Ready(())
-                if !task.has_join_handle.get()
-                    && !task.links.is_listed()
-                    && !self.has_observer.get() =>
+                if !task.has_join_handle.get() && !task.is_listed() && !self.has_observer.get() =>
             {
                 task.phase.set(Phase::Completed);
                 self.live_tasks.set(self.live_tasks.get() - 1);
@@ -265,7 +263,7 @@ impl Shared {
             }
             Poll::Pending => {
                 task.phase.set(Phase::Idle);
-                if !task.links.is_listed() {
+                if !task.is_listed() {
                     self.started_tasks.link(task);
                 }
             }
@@ -315,7 +313,7 @@ impl Shared {
             message: &message,
         });
         if task.has_join_handle.get() {
-            task.panic_message.set(Some(message.into()));
+            task.set_panic_message(message.into());
         }
         // Forgotten, not dropped, after a trap (see `Body::drop_future`);
         // natively the panic unwound the poll and the future drops normally.
@@ -569,14 +567,14 @@ impl Shared {
         let mut add = |task: &Task| {
             list.push(TaskInfo {
                 id: task.id,
-                name: task.name.to_string(),
+                name: task.name().to_string(),
                 phase: task.phase.get(),
                 queued: task.queued.get(),
             });
         };
         self.started_tasks.for_each(&mut add);
         let polling = self.polling.take();
-        if let Some(task) = polling.as_ref().filter(|task| !task.links.is_listed()) {
+        if let Some(task) = polling.as_ref().filter(|task| !task.is_listed()) {
             add(task);
         }
         self.polling.set(polling);

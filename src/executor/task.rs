@@ -1,7 +1,7 @@
 //! A spawned future and the little state the executor keeps beside it.
 
 use std::borrow::Cow;
-use std::cell::Cell;
+use std::cell::{Cell, OnceCell};
 use std::fmt;
 use std::future::Future;
 use std::rc::{Rc, Weak};
@@ -55,9 +55,10 @@ pub struct TaskInfo {
 /// `Rc<Task>` is a wide pointer; a waker's data pointer is the thin address
 /// of the same task, and [`Task::from_thin`] turns it back.
 ///
-/// Every field but the body is a `Cell`: values are moved in and out
-/// (`take`/`set`), never borrowed, so nothing can stay borrowed across a poll
-/// or a trap. The body keeps its future in place under its own rules.
+/// Every field but the body is a `Cell`, or (the extras) a `OnceCell` of
+/// `Cell`s: values are moved in and out (`take`/`set`), never borrowed, so
+/// nothing can stay borrowed across a poll or a trap. The body keeps its
+/// future in place under its own rules.
 #[repr(C)]
 pub(crate) struct Task<B: ?Sized = dyn Body> {
     /// First, so at offset 0 whatever `B` is (`repr(C)`): a waker, holding
@@ -69,10 +70,10 @@ pub(crate) struct Task<B: ?Sized = dyn Body> {
     /// pointers fill the eight bytes before `id`; `repr(C)` keeps this order.)
     pub(crate) executor: Weak<Shared>,
     pub(crate) id: TaskId,
-    pub(crate) name: Cow<'static, str>,
-    /// This task's place in the executor's list of started tasks, once a
-    /// poll of it has returned `Pending`.
-    pub(crate) links: Links,
+    /// What only some tasks need, in an allocation of its own made the first
+    /// time one does (see [`Extras`]); a task that never does carries one
+    /// pointer's worth of room for it.
+    extras: OnceCell<Box<Extras>>,
     pub(crate) phase: Cell<Phase>,
     /// In the run queue: a further wake is a no-op until it is popped.
     pub(crate) queued: Cell<bool>,
@@ -83,10 +84,23 @@ pub(crate) struct Task<B: ?Sized = dyn Body> {
     pub(crate) has_join_handle: Cell<bool>,
     /// Woken when the task completes or is cancelled.
     pub(crate) join_waker: Cell<Option<Waker>>,
-    /// Why the task ended, if a poll of it panicked, until the join handle takes it.
-    pub(crate) panic_message: Cell<Option<Box<str>>>,
     /// The future, then its output.
     pub(crate) body: B,
+}
+
+/// The part of a task that only some tasks need: made for a named task at
+/// its spawn, or for an unnamed one when a poll of it first returns `Pending`
+/// or its panic message is kept for its join handle. So the commonest short task (unnamed, done in its first
+/// poll) is 32 bytes smaller: the 100k tasks of benchmark case 1 are all
+/// alive at once, and there their size shows in the time (see BENCHMARKS.md).
+#[derive(Default)]
+pub(crate) struct Extras {
+    name: Cow<'static, str>,
+    /// This task's place in the executor's list of started tasks, once a
+    /// poll of it has returned `Pending`.
+    pub(crate) links: Links,
+    /// Why the task ended, if a poll of it panicked, until the join handle takes it.
+    panic_message: Cell<Option<Box<str>>>,
 }
 
 /// The `widen` of tasks whose body is a `B`.
@@ -95,7 +109,8 @@ fn widen_body<B: Body + 'static>(data: *const ()) -> *const Task {
 }
 
 impl Task {
-    /// A task for `future`, idle, with a join handle to come, in one allocation.
+    /// A task for `future`, idle, with a join handle to come: one
+    /// allocation, and a second for its extras if it is named.
     pub(crate) fn new<F>(
         id: TaskId,
         name: Cow<'static, str>,
@@ -110,15 +125,20 @@ impl Task {
         Rc::new(Task {
             widen: widen_body::<FutureBody<F>>,
             id,
-            name,
+            extras: if name.is_empty() {
+                OnceCell::new()
+            } else {
+                OnceCell::from(Box::new(Extras {
+                    name,
+                    ..Extras::default()
+                }))
+            },
             executor,
-            links: Links::default(),
             phase: Cell::new(Phase::Idle),
             queued: Cell::new(false),
             abort_requested: Cell::new(false),
             has_join_handle: Cell::new(true),
             join_waker: Cell::new(None),
-            panic_message: Cell::new(None),
             body: FutureBody::new(future),
         })
     }
@@ -139,10 +159,34 @@ impl Task {
         Rc::as_ptr(task).cast()
     }
 
+    /// The task's extras, made now if it has none yet.
+    pub(crate) fn extras(&self) -> &Extras {
+        self.extras.get_or_init(Box::default)
+    }
+
+    pub(crate) fn name(&self) -> &str {
+        self.extras.get().map_or("", |extras| &extras.name)
+    }
+
+    /// In the executor's list of started tasks.
+    pub(crate) fn is_listed(&self) -> bool {
+        self.extras
+            .get()
+            .is_some_and(|extras| extras.links.is_listed())
+    }
+
+    pub(crate) fn set_panic_message(&self, message: Box<str>) {
+        self.extras().panic_message.set(Some(message));
+    }
+
+    pub(crate) fn take_panic_message(&self) -> Option<Box<str>> {
+        self.extras.get()?.panic_message.take()
+    }
+
     /// Spawned and not polled yet: idle, and not in the list of started
     /// tasks (a poll that returns `Pending` lists its task).
     pub(crate) fn awaits_first_poll(&self) -> bool {
-        self.phase.get() == Phase::Idle && !self.links.is_listed()
+        self.phase.get() == Phase::Idle && !self.is_listed()
     }
 
     pub(crate) fn is_finished(&self) -> bool {
