@@ -103,6 +103,18 @@ pub(crate) struct Extras {
     panic_message: Cell<Option<Box<str>>>,
 }
 
+impl Extras {
+    /// Out of line: `Task::new` is made once per spawned future type, and
+    /// this need not be.
+    #[inline(never)]
+    fn named(name: Cow<'static, str>) -> OnceCell<Box<Extras>> {
+        OnceCell::from(Box::new(Extras {
+            name,
+            ..Extras::default()
+        }))
+    }
+}
+
 /// The `widen` of tasks whose body is a `B`.
 fn widen_body<B: Body + 'static>(data: *const ()) -> *const Task {
     data.cast::<Task<B>>() as *const Task
@@ -128,10 +140,7 @@ impl Task {
             extras: if name.is_empty() {
                 OnceCell::new()
             } else {
-                OnceCell::from(Box::new(Extras {
-                    name,
-                    ..Extras::default()
-                }))
+                Extras::named(name)
             },
             executor,
             phase: Cell::new(Phase::Idle),
