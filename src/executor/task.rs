@@ -89,10 +89,11 @@ pub(crate) struct Task<B: ?Sized = dyn Body> {
 }
 
 /// The part of a task that only some tasks need: made for a named task at
-/// its spawn, or for an unnamed one when a poll of it first returns `Pending`
-/// or its panic message is kept for its join handle. So the commonest short task (unnamed, done in its first
-/// poll) is 32 bytes smaller: the 100k tasks of benchmark case 1 are all
-/// alive at once, and there their size shows in the time (see BENCHMARKS.md).
+/// its spawn, or for an unnamed one when a poll of it first returns
+/// `Pending` or its panic message is kept for its join handle. So the
+/// commonest short task (unnamed, done in its first poll) is 32 bytes
+/// smaller: the 100k tasks of benchmark case 1 are all alive at once, and
+/// there their size shows in the time (see BENCHMARKS.md).
 #[derive(Default)]
 pub(crate) struct Extras {
     name: Cow<'static, str>,
