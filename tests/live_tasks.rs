@@ -167,3 +167,33 @@ fn shutdown_cancels_every_task_newest_first_polled_or_not() {
     assert_eq!(dropped.drops(), 5, "every future dropped once");
     assert_quiescent(&executor, &platform);
 }
+
+/// A name lives in the task's extras, which a task without one gets when it
+/// is first listed: names must read the same before and after that.
+#[test]
+fn names_read_the_same_whether_a_task_is_queued_or_started() {
+    let (executor, platform) = ManualPlatform::executor();
+    let named = executor.spawn_named(format!("task {}", 7), std::future::pending::<()>());
+    let unnamed = executor.spawn(std::future::pending::<()>());
+    let names = || {
+        let mut names: Vec<(u64, String)> = executor
+            .live_task_list()
+            .into_iter()
+            .map(|info| (info.id.0, info.name))
+            .collect();
+        names.sort();
+        names
+    };
+    let expected = vec![
+        (named.id().0, "task 7".to_string()),
+        (unnamed.id().0, String::new()),
+    ];
+    assert_eq!(names(), expected, "queued, not polled yet");
+    platform.run_until_stalled();
+    assert_eq!(names(), expected, "started: both listed");
+    assert_eq!((named.name(), unnamed.name()), ("task 7", ""));
+    executor.shut_down();
+    assert_eq!((named.name(), unnamed.name()), ("task 7", ""));
+    drop((named, unnamed));
+    assert_quiescent(&executor, &platform);
+}
