@@ -25,6 +25,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::convert;
+use super::deferred::deferred;
 use crate::platform::Instant;
 use crate::Executor;
 
@@ -181,40 +182,38 @@ pub fn measure_rust_tasks(n: u32) -> Promise {
         }));
     }
     let spawned = executor.now();
-    let mut owner = Some(executor.clone());
-    Promise::new(&mut |resolve, _reject| {
-        let owner = owner
-            .take()
-            .expect("a Promise runs its executor function once");
-        // Spawned last, polled first after every sleeper's first poll: the
-        // run queue is first in, first out.
-        executor.spawn(async move {
-            let waiting = live_bytes();
-            let waiting_allocations = allocations();
-            let result = Object::new();
-            convert::set(&result, "tasks", n);
-            convert::set(&result, "timersWaiting", owner.pending_timers() as u32);
-            convert::set(&result, "liveTasks", owner.live_tasks() as u32);
-            convert::set(&result, "liveBytesBefore", before as f64);
-            convert::set(&result, "liveBytesWaiting", waiting as f64);
-            convert::set(
-                &result,
-                "allocationsPerTask",
-                (waiting_allocations - allocations_before) as f64 / f64::from(n.max(1)),
-            );
-            convert::set(&result, "memoryBytesBefore", memory_before);
-            convert::set(&result, "memoryBytesWaiting", memory_bytes());
-            convert::set(
-                &result,
-                "spawnMs",
-                spawned.saturating_duration_since(started).as_secs_f64() * 1e3,
-            );
-            let _ = resolve.call1(&JsValue::NULL, &result);
-            // Dropping the last handle on the executor shuts it down: the
-            // sleepers are dropped and their timers cleared.
-            drop(owner);
-        });
-    })
+    let owner = executor.clone();
+    let report = deferred();
+    let resolve = report.resolve();
+    // Spawned last, polled first after every sleeper's first poll: the
+    // run queue is first in, first out.
+    executor.spawn(async move {
+        let waiting = live_bytes();
+        let waiting_allocations = allocations();
+        let result = Object::new();
+        convert::set(&result, "tasks", n);
+        convert::set(&result, "timersWaiting", owner.pending_timers() as u32);
+        convert::set(&result, "liveTasks", owner.live_tasks() as u32);
+        convert::set(&result, "liveBytesBefore", before as f64);
+        convert::set(&result, "liveBytesWaiting", waiting as f64);
+        convert::set(
+            &result,
+            "allocationsPerTask",
+            (waiting_allocations - allocations_before) as f64 / f64::from(n.max(1)),
+        );
+        convert::set(&result, "memoryBytesBefore", memory_before);
+        convert::set(&result, "memoryBytesWaiting", memory_bytes());
+        convert::set(
+            &result,
+            "spawnMs",
+            spawned.saturating_duration_since(started).as_secs_f64() * 1e3,
+        );
+        let _ = resolve.call1(&JsValue::NULL, &result);
+        // Dropping the last handle on the executor shuts it down: the
+        // sleepers are dropped and their timers cleared.
+        drop(owner);
+    });
+    report.promise()
 }
 
 /// `measureRustYields(n)`: two tasks on a fresh browser executor, each
@@ -251,26 +250,22 @@ pub fn measure_rust_yields(n: u32) -> Promise {
         first_poll.clone(),
         Rc::downgrade(&executor),
     ));
-    let mut parts = Some((executor.clone(), a, b));
-    Promise::new(&mut |resolve, _reject| {
-        let (owner, a, b) = parts
-            .take()
-            .expect("a Promise runs its executor function once");
-        let polls = polls.clone();
-        let first_poll = first_poll.clone();
-        executor.spawn(async move {
-            let finished = a.await.is_ok() & b.await.is_ok();
-            let end = owner.now();
-            let elapsed = first_poll.get().map_or(f64::NAN, |start| {
-                end.saturating_duration_since(start).as_secs_f64() * 1e3
-            });
-            let result = Object::new();
-            convert::set(&result, "switches", 2.0 * f64::from(n));
-            convert::set(&result, "polls", polls.get());
-            convert::set(&result, "finished", finished);
-            convert::set(&result, "elapsedMs", elapsed);
-            let _ = resolve.call1(&JsValue::NULL, &result);
-            drop(owner);
+    let owner = executor.clone();
+    let report = deferred();
+    let resolve = report.resolve();
+    executor.spawn(async move {
+        let finished = a.await.is_ok() & b.await.is_ok();
+        let end = owner.now();
+        let elapsed = first_poll.get().map_or(f64::NAN, |start| {
+            end.saturating_duration_since(start).as_secs_f64() * 1e3
         });
-    })
+        let result = Object::new();
+        convert::set(&result, "switches", 2.0 * f64::from(n));
+        convert::set(&result, "polls", polls.get());
+        convert::set(&result, "finished", finished);
+        convert::set(&result, "elapsedMs", elapsed);
+        let _ = resolve.call1(&JsValue::NULL, &result);
+        drop(owner);
+    });
+    report.promise()
 }

@@ -1,6 +1,7 @@
 //! What JavaScript sees of the crate (`pkg/futures_playground.js`).
 
 mod convert;
+mod deferred;
 mod learn;
 mod learn_measure;
 mod panic;
@@ -62,47 +63,41 @@ pub fn smoke(ms: u32) -> Promise {
         crate::sleep(Duration::from_millis(u64::from(ms))).await;
         timer.now().saturating_duration_since(started)
     });
-    let mut sleeper = Some(sleeper);
-    Promise::new(&mut |resolve, reject| {
-        let sleeper = sleeper
-            .take()
-            .expect("a Promise runs its executor function once");
-        // Holding the executor keeps it alive until the report is made;
-        // dropping it then shuts it down.
-        let owner = executor.clone();
-        let events = events.clone();
-        let counts = counts.clone();
-        executor.spawn_named("report", async move {
-            let elapsed = match sleeper.await {
-                Ok(elapsed) => elapsed,
-                Err(error) => {
-                    let _ =
-                        reject.call1(&JsValue::UNDEFINED, &JsValue::from_str(&error.to_string()));
-                    return;
-                }
-            };
-            owner.set_observer(None);
-            let events = events.take();
-            let (polls, wakes) = counts.get();
-            let report = Object::new();
-            for (key, value) in [
-                ("requestedMs", JsValue::from(ms)),
-                ("elapsedMs", JsValue::from(elapsed.as_secs_f64() * 1000.0)),
-                ("polls", JsValue::from(polls)),
-                ("wakes", JsValue::from(wakes)),
-                (
-                    "events",
-                    events
-                        .iter()
-                        .map(|e| JsValue::from_str(e))
-                        .collect::<Array>()
-                        .into(),
-                ),
-            ] {
-                Reflect::set(&report, &JsValue::from_str(key), &value)
-                    .expect("a plain object takes any field");
+    let reply = deferred::deferred();
+    let (resolve, reject) = (reply.resolve(), reply.reject());
+    // Holding the executor keeps it alive until the report is made;
+    // dropping it then shuts it down.
+    let owner = executor.clone();
+    executor.spawn_named("report", async move {
+        let elapsed = match sleeper.await {
+            Ok(elapsed) => elapsed,
+            Err(error) => {
+                let _ = reject.call1(&JsValue::UNDEFINED, &JsValue::from_str(&error.to_string()));
+                return;
             }
-            let _ = resolve.call1(&JsValue::UNDEFINED, &report);
-        });
-    })
+        };
+        owner.set_observer(None);
+        let events = events.take();
+        let (polls, wakes) = counts.get();
+        let report = Object::new();
+        for (key, value) in [
+            ("requestedMs", JsValue::from(ms)),
+            ("elapsedMs", JsValue::from(elapsed.as_secs_f64() * 1000.0)),
+            ("polls", JsValue::from(polls)),
+            ("wakes", JsValue::from(wakes)),
+            (
+                "events",
+                events
+                    .iter()
+                    .map(|e| JsValue::from_str(e))
+                    .collect::<Array>()
+                    .into(),
+            ),
+        ] {
+            Reflect::set(&report, &JsValue::from_str(key), &value)
+                .expect("a plain object takes any field");
+        }
+        let _ = resolve.call1(&JsValue::UNDEFINED, &report);
+    });
+    reply.promise()
 }

@@ -45,3 +45,17 @@ export function deferCall(callback) {
     }
   });
 }
+
+// A promise and the functions that settle it, as Promise.withResolvers()
+// gives them (here for browsers without it). Rust's js_sys::Promise::new
+// takes a closure instead, and each caller's closure, with the glue that
+// lets JS call it, cost the module more than this (BENCHMARKS.md, case 6).
+export function deferred() {
+  let resolve;
+  let reject;
+  const promise = new Promise((resolveWith, rejectWith) => {
+    resolve = resolveWith;
+    reject = rejectWith;
+  });
+  return { promise, resolve, reject };
+}

@@ -9,6 +9,7 @@ use wasm_bindgen::JsCast;
 use web_sys::AbortSignal;
 
 use super::convert;
+use super::deferred::deferred;
 use crate::engines::limits::number_text;
 use crate::engines::trace::{EventListener, TraceEvent};
 use crate::engines::{self, Limits};
@@ -294,31 +295,27 @@ fn run_rust(
         run.stop("run stopped");
     }
 
-    let mut parts = Some((executor, run, dispose, on_timeout, on_abort, delivered));
-    let finished = Promise::new(&mut |resolve, _reject| {
-        let (executor, run, dispose, on_timeout, on_abort, delivered) = parts
-            .take()
-            .expect("a Promise runs its executor function once");
-        let unwatch_panic = settle_on_panic(&resolve);
-        // Waits on the page's default executor: the run's own executor is
-        // shut down when the run ends.
-        crate::executor::spawn_detached_on_default(async move {
-            let outcome = run.finished().await;
-            let _ = dispose.call0(&JsValue::NULL);
-            let _ = unwatch_panic.call0(&JsValue::NULL);
-            drop((on_timeout, on_abort));
-            let events = run.take_events();
-            let trace = match delivered {
-                Some(delivered) if delivered.length() as usize == events.len() => {
-                    convert::trace_of("rust", outcome.error.as_ref(), delivered)
-                }
-                _ => convert::trace("rust", outcome.error.as_ref(), &events),
-            };
-            drop(executor);
-            let _ = resolve.call1(&JsValue::NULL, &trace);
-        });
+    let finished = deferred();
+    let resolve = finished.resolve();
+    let unwatch_panic = settle_on_panic(&resolve);
+    // Waits on the page's default executor: the run's own executor is
+    // shut down when the run ends.
+    crate::executor::spawn_detached_on_default(async move {
+        let outcome = run.finished().await;
+        let _ = dispose.call0(&JsValue::NULL);
+        let _ = unwatch_panic.call0(&JsValue::NULL);
+        drop((on_timeout, on_abort));
+        let events = run.take_events();
+        let trace = match delivered {
+            Some(delivered) if delivered.length() as usize == events.len() => {
+                convert::trace_of("rust", outcome.error.as_ref(), delivered)
+            }
+            _ => convert::trace("rust", outcome.error.as_ref(), &events),
+        };
+        drop(executor);
+        let _ = resolve.call1(&JsValue::NULL, &trace);
     });
-    (finished, step)
+    (finished.promise(), step)
 }
 
 /// `checkScenario(source)`: `{ js: Error[], rust: Error[] }`, each engine's
