@@ -276,7 +276,8 @@ function caseSize() {
     let file = v.file;
     if (v.optimise) {
       file = path.join(outDir, `oz-${v.level}.wasm`);
-      tool('wasm-opt', ['-Oz', '--enable-bulk-memory', '--enable-nontrapping-float-to-int', '--enable-sign-ext', '--enable-mutable-globals', '--enable-reference-types', '--enable-multivalue', v.file, '-o', file]);
+      // As Cargo.toml's wasm-opt flags for pkg/: the custom sections only tools read are stripped.
+      tool('wasm-opt', ['-Oz', '--strip-producers', '--strip-target-features', '--enable-bulk-memory', '--enable-nontrapping-float-to-int', '--enable-sign-ext', '--enable-mutable-globals', '--enable-reference-types', '--enable-multivalue', v.file, '-o', file]);
       // A named copy for twiggy (-g keeps the names section; not what ships).
       tool('wasm-opt', ['-Oz', '-g', '--enable-bulk-memory', '--enable-nontrapping-float-to-int', '--enable-sign-ext', '--enable-mutable-globals', '--enable-reference-types', '--enable-multivalue', v.file, '-o', path.join(outDir, `oz-${v.level}-named.wasm`)]);
     }
