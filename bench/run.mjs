@@ -255,7 +255,7 @@ function tool(name, args, options = {}) {
 }
 
 function caseSize() {
-  console.log('\n[6 size] the engine\'s wasm, wasm-opt -Oz, gzip, twiggy');
+  console.log('\n[6 size] the engine\'s wasm, wasm-opt as the release build runs it, gzip, twiggy');
   const outDir = path.join(RESULTS_DIR, 'size');
   mkdirSync(outDir, { recursive: true });
   const gz = (file) => gzipSync(readFileSync(file), { level: zlib.Z_BEST_COMPRESSION }).length;
@@ -264,11 +264,13 @@ function caseSize() {
   const variants = [];
   const manifest = readFileSync(path.join(ROOT, 'Cargo.toml'), 'utf8');
   const shippedLevel = manifest.match(/^\[profile\.release\][^[]*?^opt-level\s*=\s*"?(\w+)"?/ms)?.[1] ?? '?';
-  const shippedOpt = manifest.match(/^wasm-opt\s*=\s*\["([^"]+)"/m)?.[1] ?? '?';
-  if (existsSync(shipped)) variants.push({ name: `pkg/ as built (opt-level "${shippedLevel}", wasm-opt ${shippedOpt})`, file: shipped, optimise: false });
+  // The release build's wasm-opt flags (a TOML array of strings, which is JSON too): the
+  // opt-level variants below get the same, so the one at the shipped level is pkg/'s module.
+  const optFlags = JSON.parse(manifest.match(/^wasm-opt\s*=\s*(\[.*\])\s*$/m)?.[1] ?? '["-Oz"]');
+  if (existsSync(shipped)) variants.push({ name: `pkg/ as built (opt-level "${shippedLevel}", wasm-opt as Cargo.toml)`, file: shipped, optimise: false });
   for (const level of ['s', 'z']) {
     const file = path.join(BENCH_DIR, 'target', 'size', level, 'futures_playground_bg.wasm');
-    if (existsSync(file)) variants.push({ name: `opt-level "${level}" + wasm-opt -Oz`, file, optimise: true, level });
+    if (existsSync(file)) variants.push({ name: `opt-level "${level}" + wasm-opt as Cargo.toml`, file, optimise: true, level });
     else notes.push(`6 size: no ${path.relative(ROOT, file)} (scripts/bench.sh builds it; skipped)`);
   }
   let best = null;
@@ -276,10 +278,9 @@ function caseSize() {
     let file = v.file;
     if (v.optimise) {
       file = path.join(outDir, `oz-${v.level}.wasm`);
-      // As Cargo.toml's wasm-opt flags for pkg/: the custom sections only tools read are stripped.
-      tool('wasm-opt', ['-Oz', '--strip-producers', '--strip-target-features', '--enable-bulk-memory', '--enable-nontrapping-float-to-int', '--enable-sign-ext', '--enable-mutable-globals', '--enable-reference-types', '--enable-multivalue', v.file, '-o', file]);
+      tool('wasm-opt', [...optFlags, '--enable-bulk-memory', '--enable-nontrapping-float-to-int', '--enable-sign-ext', '--enable-mutable-globals', '--enable-reference-types', '--enable-multivalue', v.file, '-o', file]);
       // A named copy for twiggy (-g keeps the names section; not what ships).
-      tool('wasm-opt', ['-Oz', '-g', '--enable-bulk-memory', '--enable-nontrapping-float-to-int', '--enable-sign-ext', '--enable-mutable-globals', '--enable-reference-types', '--enable-multivalue', v.file, '-o', path.join(outDir, `oz-${v.level}-named.wasm`)]);
+      tool('wasm-opt', [...optFlags, '-g', '--enable-bulk-memory', '--enable-nontrapping-float-to-int', '--enable-sign-ext', '--enable-mutable-globals', '--enable-reference-types', '--enable-multivalue', v.file, '-o', path.join(outDir, `oz-${v.level}-named.wasm`)]);
     }
     const bytes = readFileSync(file).length;
     const gzipped = gz(file);
@@ -289,12 +290,12 @@ function caseSize() {
     if (v.optimise && (!best || gzipped < best.gzipped)) best = { ...v, gzipped, bytes, row: r };
   }
   if (best) {
-    notes.push(`6 size: smaller with wasm-opt -Oz: opt-level "${best.level}" (${best.gzipped} B gzipped, ${best.bytes} B raw)`);
+    notes.push(`6 size: smaller with wasm-opt ${optFlags.join(' ')}: opt-level "${best.level}" (${best.gzipped} B gzipped, ${best.bytes} B raw)`);
     const named = path.join(outDir, `oz-${best.level}-named.wasm`);
     try {
       const top = tool('twiggy', ['top', '-n', '15', named]);
       raw6.twiggy = top;
-      console.log(`twiggy top -n 15 (opt-level "${best.level}", -Oz, names kept):\n${top}`);
+      console.log(`twiggy top -n 15 (opt-level "${best.level}", the same wasm-opt flags, names kept):\n${top}`);
       copyFileSync(named, path.join(outDir, 'best-named.wasm'));
       // Where the bytes go, by crate and module (code and data items; names section left out).
       const items = JSON.parse(tool('twiggy', ['top', '-n', '100000', '-f', 'json', named]));
