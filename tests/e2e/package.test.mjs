@@ -65,7 +65,9 @@ async function runBoth(url, shot, extra = async () => {}) {
     await page.waitForSelector(`#${id}[data-state="ready"]`, { state: 'attached', timeout: 30_000 });
   }
   // The host CSS did not reach inside: the Run buttons are visible and clickable.
-  await Promise.all(['first', 'second'].map((id) => page.locator(`#${id} button.run`).click()));
+  // One after the other: each click scrolls its element into view, and a click
+  // made while the other one scrolled the page could land beside its button.
+  for (const id of ['first', 'second']) await page.locator(`#${id} button.run`).click();
   for (const id of ['first', 'second']) {
     try {
       await page.waitForSelector(`#${id}[data-state="done"]`, { state: 'attached', timeout: 30_000 });
