@@ -187,7 +187,7 @@ pub fn measure_rust_tasks(n: u32) -> Promise {
     let resolve = report.resolve();
     // Spawned last, polled first after every sleeper's first poll: the
     // run queue is first in, first out.
-    executor.spawn(async move {
+    executor.spawn(crate::executor::boxed(async move {
         let waiting = live_bytes();
         let waiting_allocations = allocations();
         let result = Object::new();
@@ -212,7 +212,7 @@ pub fn measure_rust_tasks(n: u32) -> Promise {
         // Dropping the last handle on the executor shuts it down: the
         // sleepers are dropped and their timers cleared.
         drop(owner);
-    });
+    }));
     report.promise()
 }
 
@@ -253,7 +253,7 @@ pub fn measure_rust_yields(n: u32) -> Promise {
     let owner = executor.clone();
     let report = deferred();
     let resolve = report.resolve();
-    executor.spawn(async move {
+    executor.spawn(crate::executor::boxed(async move {
         let finished = a.await.is_ok() & b.await.is_ok();
         let end = owner.now();
         let elapsed = first_poll.get().map_or(f64::NAN, |start| {
@@ -266,6 +266,6 @@ pub fn measure_rust_yields(n: u32) -> Promise {
         convert::set(&result, "elapsedMs", elapsed);
         let _ = resolve.call1(&JsValue::NULL, &result);
         drop(owner);
-    });
+    }));
     report.promise()
 }

@@ -68,36 +68,40 @@ pub fn smoke(ms: u32) -> Promise {
     // Holding the executor keeps it alive until the report is made;
     // dropping it then shuts it down.
     let owner = executor.clone();
-    executor.spawn_named("report", async move {
-        let elapsed = match sleeper.await {
-            Ok(elapsed) => elapsed,
-            Err(error) => {
-                let _ = reject.call1(&JsValue::UNDEFINED, &JsValue::from_str(&error.to_string()));
-                return;
+    executor.spawn_named(
+        "report",
+        crate::executor::boxed(async move {
+            let elapsed = match sleeper.await {
+                Ok(elapsed) => elapsed,
+                Err(error) => {
+                    let _ =
+                        reject.call1(&JsValue::UNDEFINED, &JsValue::from_str(&error.to_string()));
+                    return;
+                }
+            };
+            owner.set_observer(None);
+            let events = events.take();
+            let (polls, wakes) = counts.get();
+            let report = Object::new();
+            for (key, value) in [
+                ("requestedMs", JsValue::from(ms)),
+                ("elapsedMs", JsValue::from(elapsed.as_secs_f64() * 1000.0)),
+                ("polls", JsValue::from(polls)),
+                ("wakes", JsValue::from(wakes)),
+                (
+                    "events",
+                    events
+                        .iter()
+                        .map(|e| JsValue::from_str(e))
+                        .collect::<Array>()
+                        .into(),
+                ),
+            ] {
+                Reflect::set(&report, &JsValue::from_str(key), &value)
+                    .expect("a plain object takes any field");
             }
-        };
-        owner.set_observer(None);
-        let events = events.take();
-        let (polls, wakes) = counts.get();
-        let report = Object::new();
-        for (key, value) in [
-            ("requestedMs", JsValue::from(ms)),
-            ("elapsedMs", JsValue::from(elapsed.as_secs_f64() * 1000.0)),
-            ("polls", JsValue::from(polls)),
-            ("wakes", JsValue::from(wakes)),
-            (
-                "events",
-                events
-                    .iter()
-                    .map(|e| JsValue::from_str(e))
-                    .collect::<Array>()
-                    .into(),
-            ),
-        ] {
-            Reflect::set(&report, &JsValue::from_str(key), &value)
-                .expect("a plain object takes any field");
-        }
-        let _ = resolve.call1(&JsValue::UNDEFINED, &report);
-    });
+            let _ = resolve.call1(&JsValue::UNDEFINED, &report);
+        }),
+    );
     reply.promise()
 }

@@ -300,7 +300,7 @@ fn run_rust(
     let unwatch_panic = settle_on_panic(&resolve);
     // Waits on the page's default executor: the run's own executor is
     // shut down when the run ends.
-    crate::executor::spawn_detached_on_default(async move {
+    crate::executor::spawn_detached_on_default(crate::executor::boxed(async move {
         let outcome = run.finished().await;
         let _ = dispose.call0(&JsValue::NULL);
         let _ = unwatch_panic.call0(&JsValue::NULL);
@@ -314,7 +314,7 @@ fn run_rust(
         };
         drop(executor);
         let _ = resolve.call1(&JsValue::NULL, &trace);
-    });
+    }));
     (finished.promise(), step)
 }
 

@@ -404,12 +404,15 @@ pub fn start(
         run: state.clone(),
         frame: Frame::new(),
     };
-    let main = executor.spawn_named("main", async move {
-        let result = interpreter.run_statements(&program.body).await;
-        let run = interpreter.run.clone();
-        drop(interpreter); // the body's frame, with anything never awaited
-        run.finish(result.err());
-    });
+    let main = executor.spawn_named(
+        "main",
+        crate::executor::boxed(async move {
+            let result = interpreter.run_statements(&program.body).await;
+            let run = interpreter.run.clone();
+            drop(interpreter); // the body's frame, with anything never awaited
+            run.finish(result.err());
+        }),
+    );
     drop(main); // detached: the run reports through its state
     RustRun { state }
 }
