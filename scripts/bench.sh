@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # One command: the benchmarks (see BENCHMARKS.md). Installs what is missing
-# (scripts/setup.sh), builds the release wasm of the page (scripts/build.sh),
+# (scripts/setup.sh, and twiggy for case 6), builds the release wasm of the page (scripts/build.sh),
 # the benchmark crate (bench/ -> bench/pkg) and the two size variants of the
 # engine (opt-level "s" and "z", into bench/target/size/), then runs
 # bench/run.mjs in headless Chromium: prints a table, writes
@@ -27,6 +27,17 @@ fi
 source scripts/env.sh
 
 say() { printf 'bench: %s\n' "$*"; }
+
+# twiggy, for case 6's top entries: only the benchmarks need it, so
+# scripts/setup.sh (shared with the tests) does not install it.
+TWIGGY_VERSION=0.8.0
+have_twiggy="$(twiggy --version 2>/dev/null | awk '{ print $2 }' || true)"
+if [ "$have_twiggy" = "$TWIGGY_VERSION" ]; then
+  say "ok: twiggy $have_twiggy"
+else
+  say "cargo install twiggy --version $TWIGGY_VERSION (have: ${have_twiggy:-none}; takes a minute or two)"
+  cargo install twiggy --version "$TWIGGY_VERSION" --force
+fi
 
 if [ "${FP_SKIP_BUILD:-0}" != 1 ]; then
   # pkg/: the page for case 7, and the engine's wasm as shipped for case 6.
