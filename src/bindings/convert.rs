@@ -34,32 +34,41 @@ pub(crate) fn errors(errors: &[ScenarioError]) -> JsValue {
     errors.iter().map(error).collect::<Array>().into()
 }
 
+#[wasm_bindgen(module = "/src/bindings/convert.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = traceEvent)]
+    #[allow(clippy::too_many_arguments)]
+    fn trace_event(
+        seq: f64,
+        t: f64,
+        kind: &str,
+        op: &str,
+        label: &str,
+        ok: Option<bool>,
+        value: JsValue,
+        error: Option<&str>,
+        ready: Option<bool>,
+        text: Option<&str>,
+        task: Option<f64>,
+    ) -> JsValue;
+}
+
+/// `{ seq, t, kind, op, label, ok?, value?, error?, ready?, text?, task? }`,
+/// made by `convert.js` (see there why).
 pub(crate) fn event(event: &TraceEvent) -> JsValue {
-    let object = Object::new();
-    set(&object, "seq", event.seq as f64);
-    set(&object, "t", event.t);
-    set(&object, "kind", event.kind.as_str());
-    set(&object, "op", &*event.op.id);
-    set(&object, "label", &*event.op.label);
-    if let Some(ok) = event.ok {
-        set(&object, "ok", ok);
-    }
-    if let Some(v) = &event.value {
-        set(&object, "value", value(v));
-    }
-    if let Some(error) = &event.error {
-        set(&object, "error", error.as_str());
-    }
-    if let Some(ready) = event.ready {
-        set(&object, "ready", ready);
-    }
-    if let Some(text) = &event.text {
-        set(&object, "text", text.as_str());
-    }
-    if let Some(task) = event.task {
-        set(&object, "task", task as f64);
-    }
-    object.into()
+    trace_event(
+        event.seq as f64,
+        event.t,
+        event.kind.as_str(),
+        &event.op.id,
+        &event.op.label,
+        event.ok,
+        event.value.as_ref().map_or(JsValue::UNDEFINED, value),
+        event.error.as_deref(),
+        event.ready,
+        event.text.as_deref(),
+        event.task.map(|task| task as f64),
+    )
 }
 
 /// `{ engine, ok, error?, events }`.

@@ -463,6 +463,44 @@ describe('both engines, construct by construct', () => {
     assert.ok(raw.events.every((e) => typeof e.t === 'number' && e.t >= 0));
     await finish(page, errors);
   });
+
+  test('a rust event has the fields its kind has, in the contract order, and no others', { timeout: 30_000 }, async () => {
+    const { page, errors } = await open();
+    const source = 'let a = join(sleep(5, 1), yield_now(), sleep(1, "two")); log(await a, "x"); let f = spawn(fail("boom")); await yield_now(); await f;';
+    // Keys are read in the page: a field present but undefined would not survive the trip out.
+    const shapes = await page.evaluate(async (s) => {
+      const shape = (e) => ({ keys: Object.keys(e), undefinedKeys: Object.keys(e).filter((k) => e[k] === undefined), event: e });
+      const streamed = [];
+      const live = await fp.runScenario(s, { engine: 'rust', onEvent: (e) => streamed.push(shape(e)) });
+      const after = await fp.runScenario(s, { engine: 'rust' });
+      return { ok: [live.ok, after.ok], errors: [live.error, after.error], streamed, after: after.events.map(shape) };
+    }, source);
+    assert.deepEqual(shapes.ok, [false, false], `both runs end with the failure: ${JSON.stringify(shapes.errors)}`);
+    assert.ok(shapes.errors.every((e) => e.kind === "runtime" && e.message === "boom"), JSON.stringify(shapes.errors));
+    const order = ['seq', 't', 'kind', 'op', 'label', 'ok', 'value', 'error', 'ready', 'text', 'task'];
+    for (const [how, list] of [['streamed', shapes.streamed], ['not streamed', shapes.after]]) {
+      assert.ok(list.length > 10, `${how}: ${list.length} events`);
+      for (const { keys, undefinedKeys, event } of list) {
+        const what = `${how}: ${JSON.stringify(event)}`;
+        assert.deepEqual(keys.slice(0, 5), order.slice(0, 5), what);
+        assert.deepEqual(keys, order.filter((k) => keys.includes(k)), what);
+        assert.deepEqual(undefinedKeys, [], what);
+        assert.equal(typeof event.seq, 'number', what);
+        if (event.kind === 'settle') assert.ok(event.ok ? 'value' in event && !('error' in event) : 'error' in event && !('value' in event), what);
+        else assert.ok(!('ok' in event) && !('value' in event) && !('error' in event), what);
+        assert.equal('ready' in event, event.kind === 'poll', what);
+        if (['log', 'executor', 'wake'].includes(event.kind)) assert.equal(typeof event.text, 'string', what);
+        if ('task' in event) assert.equal(typeof event.task, 'number', what);
+      }
+    }
+    const settle = shapes.after.map((s) => s.event).filter((e) => e.kind === 'settle');
+    assert.deepEqual(settle.find((e) => e.label === 'join(sleep(5, 1), yield_now(), sleep(1, "two"))').value, [1, null, 'two']);
+    assert.equal(settle.find((e) => e.label === 'fail("boom")').error, 'boom');
+    assert.ok(shapes.after.some((s) => s.event.kind === 'poll' && s.event.ready === true), 'a Ready poll');
+    assert.ok(shapes.after.some((s) => s.event.kind === 'poll' && s.event.ready === false), 'a Pending poll');
+    assert.equal(shapes.after.filter((s) => s.event.kind === 'log').length, 1);
+    await finish(page, errors);
+  });
 });
 
 // ---------------------------------------------------------------------------
