@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # One command: the benchmarks (see BENCHMARKS.md). Installs what is missing
-# (scripts/setup.sh, and twiggy for case 6), builds the release wasm of the page (scripts/build.sh),
-# the benchmark crate (bench/ -> bench/pkg) and the two size variants of the
-# engine (opt-level "s" and "z", into bench/target/size/), then runs
-# bench/run.mjs in headless Chromium: prints a table, writes
-# bench/results/latest.json (--quick: bench/results/quick.json).
+# (scripts/setup.sh, and twiggy for case 6), builds the release wasm of the
+# page (scripts/build.sh), the benchmark crate (bench/ -> bench/pkg) and the
+# two size variants of the engine (opt-level "s" and "z", into
+# bench/target/size/), then runs bench/run.mjs in headless Chromium: prints a
+# table, writes bench/results/latest.json (--quick: bench/results/quick.json).
 #
 #   bash scripts/bench.sh                  # every case, several rounds (a few minutes)
 #   bash scripts/bench.sh --quick          # one small round of each: checks it all works
@@ -16,7 +16,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 for arg in "$@"; do
   case "$arg" in
-    -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
   esac
 done
 

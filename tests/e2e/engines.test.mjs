@@ -476,7 +476,7 @@ describe('both engines, construct by construct', () => {
       return { ok: [live.ok, after.ok], errors: [live.error, after.error], streamed, after: after.events.map(shape) };
     }, source);
     assert.deepEqual(shapes.ok, [false, false], `both runs end with the failure: ${JSON.stringify(shapes.errors)}`);
-    assert.ok(shapes.errors.every((e) => e.kind === "runtime" && e.message === "boom"), JSON.stringify(shapes.errors));
+    assert.ok(shapes.errors.every((e) => e.kind === 'runtime' && e.message === 'boom'), JSON.stringify(shapes.errors));
     const order = ['seq', 't', 'kind', 'op', 'label', 'ok', 'value', 'error', 'ready', 'text', 'task'];
     for (const [how, list] of [['streamed', shapes.streamed], ['not streamed', shapes.after]]) {
       assert.ok(list.length > 10, `${how}: ${list.length} events`);
