@@ -2,7 +2,8 @@
 // its fields: the keys are literals, so only the values cross from wasm. Made
 // in Rust, each field cost a call and a decoded key, about ten of each per
 // event, and a live Rust run makes thousands of events (BENCHMARKS.md, case 7).
-// Absent fields arrive as undefined and are left out, in the contract's order.
+// Absent fields arrive as undefined and are left out; the rest keep one order:
+// the contract's five, then the optional ones as TraceEvent declares them.
 export function traceEvent(seq, t, kind, op, label, ok, value, error, ready, text, task) {
   const event = { seq, t, kind, op, label };
   if (ok !== undefined) event.ok = ok;
