@@ -97,9 +97,17 @@ function printTable() {
 
 // ----- browser cases ----------------------------------------------------------------
 
-/** Runs `contenders` alternately for `n` rounds, rotating who goes first. */
-async function alternate(page, caseName, contenders, params, n) {
+/**
+ * Runs `contenders` alternately for `n` rounds, rotating who goes first, after
+ * `warmup` rounds whose figures are dropped.
+ */
+async function alternate(page, caseName, contenders, params, n, warmup = 0) {
   const results = Object.fromEntries(contenders.map((c) => [c, []]));
+  for (let round = 0; round < warmup; round++) {
+    for (const contender of contenders) {
+      await page.evaluate(([c, who, p]) => window.bench.run(c, who, p), [caseName, contender, params]);
+    }
+  }
   for (let round = 0; round < n; round++) {
     for (let k = 0; k < contenders.length; k++) {
       const contender = contenders[(round + k) % contenders.length];
@@ -124,7 +132,17 @@ async function openBench(browser, server) {
   await page.goto(new URL('bench/www/index.html', server.url).href, { waitUntil: 'load' });
   await page.waitForSelector('body[data-state="ready"], body[data-state="error"]', { state: 'attached', timeout: 30_000 });
   if ((await page.evaluate(() => document.body.dataset.state)) !== 'ready') throw new Error(`bench page failed: ${errors.join('; ')}`);
-  return { page, context, errors };
+  // The clock's step, as the page sees it: the smallest nonzero difference of two reads.
+  const clock = await page.evaluate(() => {
+    let step = Infinity;
+    for (let i = 0, last = performance.now(); i < 200_000; i++) {
+      const now = performance.now();
+      if (now > last) step = Math.min(step, now - last);
+      last = now;
+    }
+    return { isolated: self.crossOriginIsolated, stepUs: step * 1000 };
+  });
+  return { page, context, errors, clock };
 }
 
 /** One run of one contender in a page of its own: counts and heap growth undisturbed by the others. */
@@ -142,7 +160,10 @@ const raw = {};
 async function caseSpawn(page) {
   const n = Q ? 2_000 : 100_000;
   console.log(`\n[1 spawn] ${n} trivial tasks, spawned and completed`);
-  const res = await alternate(page, 'spawn', ['wbg', 'ours', 'ours+observer', 'ours-handle', 'ours-warm'], { n }, rounds(7));
+  // Warm-up first: until V8 has compiled the hot wasm functions with its optimising
+  // tier (it starts them on its baseline compiler, Liftoff), the first rounds of each
+  // contender run 1.5–6× slower, and a median of a few rounds would mix both.
+  const res = await alternate(page, 'spawn', ['wbg', 'ours', 'ours+observer', 'ours-handle', 'ours-warm'], { n }, rounds(9), Q ? 0 : 5);
   raw.spawn = { n, res };
   const wbg = { ...pick(res.wbg, 'ms'), label: 'wbg' };
   row('1 spawn', 'wasm-bindgen-futures spawn_local', 'time', 'ms', wbg);
@@ -395,17 +416,26 @@ async function casePage(browser, server) {
 const t0 = Date.now();
 mkdirSync(RESULTS_DIR, { recursive: true });
 const server = await startServer({ root: ROOT, port: 0 });
+// The bench page alone is cross-origin isolated: there `performance.now()` has a 5 µs
+// resolution rather than 100 µs, a step that would be 1–2 % of a case-1 run. The
+// playground page (case 7) is served as it ships, by the plain server.
+const benchServer = await startServer({
+  root: ROOT,
+  port: 0,
+  extraHeaders: { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' },
+});
 const browser = await launchBrowser({ args: [...CHROMIUM_ARGS, '--js-flags=--expose-gc', '--enable-precise-memory-info'] });
 let failed = false;
 try {
   const browserVersion = browser.version();
   console.log(`bench: Chromium ${browserVersion}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model}), ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB${Q ? ', --quick' : ''}`);
   const needsBenchPage = ['spawn', 'yield', 'sleeps', 'drop', 'fetch'].some(wanted);
-  const bench = needsBenchPage ? await openBench(browser, server) : null;
+  const bench = needsBenchPage ? await openBench(browser, benchServer) : null;
+  if (bench) notes.push(`bench page: cross-origin isolated: ${bench.clock.isolated}; performance.now() step ≈ ${fmt(bench.clock.stepUs)} µs`);
   if (wanted('spawn')) await caseSpawn(bench.page);
   if (wanted('yield')) await caseYield(bench.page);
-  if (wanted('sleeps')) await caseSleeps(browser, server, bench.page);
-  if (wanted('drop')) await caseDrop(browser, server, bench.page);
+  if (wanted('sleeps')) await caseSleeps(browser, benchServer, bench.page);
+  if (wanted('drop')) await caseDrop(browser, benchServer, bench.page);
   if (wanted('fetch')) await caseFetch(bench.page);
   if (bench?.errors.length) notes.push(`bench page errors: ${bench.errors.join('; ')}`);
   await bench?.context.close();
@@ -433,5 +463,6 @@ try {
 } finally {
   await browser.close().catch(() => {});
   await server.close();
+  await benchServer.close();
 }
 process.exit(failed ? 1 : 0);

@@ -55,7 +55,7 @@ function isInside(root, candidate) {
   return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
 }
 
-async function handle(root, req, res) {
+async function handle(root, extraHeaders, req, res) {
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     return send(res, 405, 'method not allowed\n', { Allow: 'GET, HEAD' });
   }
@@ -100,7 +100,7 @@ async function handle(root, req, res) {
     'X-Content-Type-Options': 'nosniff',
   };
   if (type.startsWith('text/html')) headers['Content-Security-Policy'] = CSP;
-  res.writeHead(200, headers);
+  res.writeHead(200, { ...headers, ...extraHeaders });
   if (req.method === 'HEAD') return res.end();
   const stream = createReadStream(file);
   stream.on('error', () => res.destroy());
@@ -108,17 +108,18 @@ async function handle(root, req, res) {
 }
 
 /**
- * Start the server. Resolves once listening.
- * @param {{ root?: string, port?: number, host?: string }} [options]
+ * Start the server. Resolves once listening. `extraHeaders` go on every file
+ * served (the benchmarks ask for cross-origin isolation with them).
+ * @param {{ root?: string, port?: number, host?: string, routes?: object, extraHeaders?: object }} [options]
  * @returns {Promise<{ url: string, port: number, close: () => Promise<void> }>}
  */
-export async function startServer({ root = DEFAULT_ROOT, port = 8000, host = HOST, routes = {} } = {}) {
+export async function startServer({ root = DEFAULT_ROOT, port = 8000, host = HOST, routes = {}, extraHeaders = {} } = {}) {
   const absRoot = await realpath(path.resolve(root));
   const server = createServer((req, res) => {
     // Tests add their own endpoints (slow, failing, never answering) by path.
     const route = routes[new URL(req.url ?? '/', 'http://x').pathname];
     if (route) return route(req, res);
-    handle(absRoot, req, res).catch((err) => {
+    handle(absRoot, extraHeaders, req, res).catch((err) => {
       if (!res.headersSent) send(res, 500, 'internal error\n');
       else res.destroy(err);
     });
