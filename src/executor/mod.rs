@@ -30,12 +30,12 @@
 //!    the run queue (not polled yet), in the list of started tasks (a poll
 //!    of it has returned `Pending`), or being polled (finished when that
 //!    poll returns). A task done in its first poll is never listed.
-//! 7. **At most one native timer.** The reactor's deadlines live in an ordered
-//!    map; the native timer is armed for the earliest one, re-armed when that
-//!    changes, and cleared when none are left. A sleep first polled in a
-//!    drain (with no observer) is held with its delay until the drain ends;
-//!    then one clock reading fixes the deadlines of all of them, so none is
-//!    earlier than its poll plus its delay.
+//! 7. **At most one native timer.** The reactor's deadlines live in a
+//!    heap, earliest on top; the native timer is armed for the earliest one,
+//!    re-armed when that changes, and cleared when none are left. A sleep
+//!    first polled in a drain (with no observer) is held with its delay
+//!    until the drain ends; then one clock reading fixes the deadlines of all
+//!    of them, so none is earlier than its poll plus its delay.
 //!
 //! The executor never calls the browser itself: it talks to a
 //! [`Platform`].

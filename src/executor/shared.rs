@@ -364,7 +364,7 @@ impl Shared {
     /// every sleep the drain registered. It is therefore never earlier than
     /// `delay` after this poll (later by at most the rest of the drain, which
     /// the task could not have run in anyway), and a sleep dropped in the
-    /// drain that registered it never reaches the ordered map. Outside a
+    /// drain that registered it never reaches the heap of deadlines. Outside a
     /// drain, or with an observer (the playground's timeline shows each
     /// deadline as it is registered), the clock is read now.
     pub(crate) fn register_sleep(&self, delay: Duration, waker: Waker) -> SleepKey {
@@ -397,14 +397,10 @@ impl Shared {
         self.sync_native_timer();
     }
 
-    /// Where an unfixed sleep stands (see [`TimerQueue::resolve`]).
-    pub(crate) fn resolve_sleep(&self, key: UnfixedKey) -> Unfixed {
-        self.timers.borrow_mut().resolve(key)
-    }
-
-    /// Where an unfixed sleep stands, changing nothing.
-    pub(crate) fn peek_sleep(&self, key: UnfixedKey) -> Unfixed {
-        self.timers.borrow().peek(key)
+    /// Where an unfixed sleep stands: still waiting for its deadline, fixed
+    /// (and under which key), or gone.
+    pub(crate) fn find_sleep(&self, key: UnfixedKey) -> Unfixed {
+        self.timers.borrow().find_unfixed(key)
     }
 
     /// Makes an unfixed sleep wake `waker` instead of the waker it had.
@@ -415,7 +411,7 @@ impl Shared {
 
     /// Removes an unfixed sleep, fixed since or not.
     pub(crate) fn cancel_sleep(&self, key: UnfixedKey) {
-        let state = self.timers.borrow_mut().resolve(key);
+        let state = self.find_sleep(key);
         match state {
             Unfixed::Waiting => {
                 let removed = self.timers.borrow_mut().remove_unfixed(key);

@@ -1,8 +1,9 @@
 //! The reactor: leaf futures that start real work at their first poll and
 //! cancel it when dropped.
 //!
-//! - [`sleep`] / [`sleep_until`]: a deadline in the executor's ordered
-//!   [`TimerQueue`]; the executor keeps one native timer armed for the earliest.
+//! - [`sleep`] / [`sleep_until`]: a deadline in the executor's
+//!   [`TimerQueue`], earliest first; the executor keeps one native timer armed
+//!   for the earliest.
 //! - `fetch` (browser only): a request sent with `window.fetch`, aborted through
 //!   its `AbortController` if dropped before it completes.
 

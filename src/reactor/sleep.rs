@@ -95,7 +95,7 @@ impl Sleep {
     pub fn timer_key(&self) -> Option<TimerKey> {
         match &self.state {
             State::Registered { key, .. } => Some(*key),
-            State::Unfixed { executor, key } => match executor.upgrade()?.peek_sleep(*key) {
+            State::Unfixed { executor, key } => match executor.upgrade()?.find_sleep(*key) {
                 Unfixed::Fixed(key) => Some(key),
                 Unfixed::Waiting | Unfixed::Gone => None,
             },
@@ -137,7 +137,7 @@ impl Future for Sleep {
                 let Some(executor) = executor.upgrade() else {
                     return Poll::Pending; // as for a registered sleep
                 };
-                match executor.resolve_sleep(key) {
+                match executor.find_sleep(key) {
                     Unfixed::Waiting => {
                         // Polled again in the drain that registered it: not due.
                         executor.update_sleep_waker(key, cx.waker());
