@@ -489,6 +489,42 @@ fn a_sleep_counts_from_its_poll_even_when_its_drain_runs_on() {
 }
 
 #[test]
+fn a_sleep_fixed_at_a_drains_end_keeps_its_key_until_it_fires() {
+    // The sleep lives outside its task, so the test can ask it between polls.
+    let (executor, platform) = ManualPlatform::executor();
+    let nap = Rc::new(RefCell::new(sleep(ms(10))));
+    let polled = nap.clone();
+    executor.spawn(std::future::poll_fn(move |cx| {
+        Pin::new(&mut *polled.borrow_mut()).poll(cx)
+    }));
+    assert!(platform.run_drain());
+    assert_eq!(
+        nap.borrow().deadline(),
+        Some(at(10)),
+        "fixed at the drain's end"
+    );
+    let key = nap.borrow().timer_key().expect("fixed, so it has a key");
+    assert_eq!(key.deadline(), at(10));
+    assert!(nap.borrow().is_registered());
+
+    platform.set_now(at(10));
+    assert!(platform.fire_timer());
+    assert_eq!(
+        nap.borrow().timer_key(),
+        None,
+        "fired: the reactor forgot it"
+    );
+    assert_eq!(nap.borrow().deadline(), None);
+    assert!(platform.run_drain(), "the wake queued the task");
+    assert!(
+        !nap.borrow().is_registered(),
+        "its poll found it gone: fired"
+    );
+    assert_eq!(executor.live_tasks(), 0, "and the task completed");
+    assert_quiescent(&executor, &platform);
+}
+
+#[test]
 fn sleeps_dropped_in_the_drain_that_polled_them_never_arm_the_native_timer() {
     let (executor, platform) = ManualPlatform::executor();
     let executor = Rc::new(executor);

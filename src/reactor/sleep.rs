@@ -75,7 +75,9 @@ enum State {
 
 impl Sleep {
     /// The deadline, once fixed: at the first poll, or for a sleep first
-    /// polled in a drain with no observer, when that drain ends.
+    /// polled in a drain with no observer, when that drain ends. Such a
+    /// sleep learns its key only at its next poll, so between its firing and
+    /// that poll this is `None` again (the reactor has forgotten it).
     pub fn deadline(&self) -> Option<Instant> {
         match &self.state {
             State::Unregistered(Deadline::At(deadline)) => Some(*deadline),
@@ -91,7 +93,9 @@ impl Sleep {
     }
 
     /// The reactor's key for this sleep, for matching it with observed
-    /// events; `None` until its deadline is fixed.
+    /// events; `None` until its deadline is fixed (and, as for
+    /// [`deadline`](Sleep::deadline), for a sleep fixed at a drain's end
+    /// that has fired and not been polled since).
     pub fn timer_key(&self) -> Option<TimerKey> {
         match &self.state {
             State::Registered { key, .. } => Some(*key),
