@@ -97,6 +97,10 @@ function printTable() {
 
 // ----- browser cases ----------------------------------------------------------------
 
+/** One run of `contender` in case `caseName`, in `page`: what the page's bench reports. */
+const runOnce = (page, caseName, contender, params) =>
+  page.evaluate(([c, who, p]) => window.bench.run(c, who, p), [caseName, contender, params]);
+
 /**
  * Runs `contenders` alternately for `n` rounds, rotating who goes first, after
  * `warmup` rounds whose figures are dropped.
@@ -105,13 +109,13 @@ async function alternate(page, caseName, contenders, params, n, warmup = 0) {
   const results = Object.fromEntries(contenders.map((c) => [c, []]));
   for (let round = 0; round < warmup; round++) {
     for (const contender of contenders) {
-      await page.evaluate(([c, who, p]) => window.bench.run(c, who, p), [caseName, contender, params]);
+      await runOnce(page, caseName, contender, params);
     }
   }
   for (let round = 0; round < n; round++) {
     for (let k = 0; k < contenders.length; k++) {
       const contender = contenders[(round + k) % contenders.length];
-      const result = await page.evaluate(([c, who, p]) => window.bench.run(c, who, p), [caseName, contender, params]);
+      const result = await runOnce(page, caseName, contender, params);
       results[contender].push(result);
     }
     process.stdout.write('.');
@@ -149,7 +153,7 @@ async function openBench(browser, server) {
 async function census(browser, server, caseName, contender, params) {
   const { page, context } = await openBench(browser, server);
   try {
-    return await page.evaluate(([c, who, p]) => window.bench.run(c, who, p), [caseName, contender, { ...params, census: true }]);
+    return await runOnce(page, caseName, contender, { ...params, census: true });
   } finally {
     await context.close();
   }

@@ -206,14 +206,17 @@ impl TimerQueue {
 
     /// Frees a fixed timer's slot (its key may still be in the heap, stale).
     fn take_fixed(&mut self, slot: u32) -> Waker {
-        self.free_slots.push(slot);
-        let Slot::Fixed { waker, .. } =
-            std::mem::replace(&mut self.slots[slot as usize], Slot::Free)
-        else {
+        let Slot::Fixed { waker, .. } = self.free(slot) else {
             unreachable!("callers check the slot holds a fixed timer");
         };
         self.fixed_count -= 1;
         waker
+    }
+
+    /// Marks `slot` free for the next timer, giving back what it held.
+    fn free(&mut self, slot: u32) -> Slot {
+        self.free_slots.push(slot);
+        std::mem::replace(&mut self.slots[slot as usize], Slot::Free)
     }
 
     /// Restores the heap's two rules after a removal (see the module's docs).
@@ -300,10 +303,7 @@ impl TimerQueue {
         if self.find_unfixed(key) != Unfixed::Waiting {
             return None;
         }
-        self.free_slots.push(key.slot);
-        let Slot::Waiting { waker, .. } =
-            std::mem::replace(&mut self.slots[key.slot as usize], Slot::Free)
-        else {
+        let Slot::Waiting { waker, .. } = self.free(key.slot) else {
             unreachable!("checked just above");
         };
         self.waiting_count -= 1;
