@@ -30,7 +30,7 @@ fn numbers(values: &[usize]) -> Array {
 #[wasm_bindgen(js_name = learnPointerLayouts)]
 pub fn learn_pointer_layouts() -> JsValue {
     let layouts: Array = layout::pointer_layouts()
-        .into_iter()
+        .iter()
         .map(|layout| {
             let object = Object::new();
             set(&object, "name", layout.name);

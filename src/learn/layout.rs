@@ -13,7 +13,7 @@ pub struct TypeLayout {
     pub why: &'static str,
 }
 
-fn of<T>(name: &'static str, why: &'static str) -> TypeLayout {
+const fn of<T>(name: &'static str, why: &'static str) -> TypeLayout {
     TypeLayout {
         name,
         size: size_of::<T>(),
@@ -46,24 +46,28 @@ impl Animal for Dog {
 }
 
 /// The layouts the Learn tab tabulates.
-pub fn pointer_layouts() -> Vec<TypeLayout> {
-    vec![
-        of::<usize>("usize", "one machine word: the size of an address"),
-        of::<&u64>("&u64", "an address: thin, whatever it points to"),
-        of::<&[i32]>("&[i32]", "address of the first element + length"),
-        of::<&str>("&str", "address of the bytes + length in bytes"),
-        of::<&dyn Animal>(
-            "&dyn Animal",
-            "address of the value + address of its vtable",
-        ),
-        of::<Box<dyn Animal>>("Box<dyn Animal>", "owned, but the same two words as &dyn"),
-        of::<Option<&u64>>("Option<&u64>", "no extra word: None is the null address"),
-        of::<Option<Box<dyn Animal>>>(
-            "Option<Box<dyn Animal>>",
-            "None is a null data address; still two words",
-        ),
-    ]
+pub fn pointer_layouts() -> &'static [TypeLayout] {
+    // A constant table, not a `Vec` made at each call: as data it is a few
+    // bytes a row, where building it was code storing every field.
+    &LAYOUTS
 }
+
+const LAYOUTS: [TypeLayout; 8] = [
+    of::<usize>("usize", "one machine word: the size of an address"),
+    of::<&u64>("&u64", "an address: thin, whatever it points to"),
+    of::<&[i32]>("&[i32]", "address of the first element + length"),
+    of::<&str>("&str", "address of the bytes + length in bytes"),
+    of::<&dyn Animal>(
+        "&dyn Animal",
+        "address of the value + address of its vtable",
+    ),
+    of::<Box<dyn Animal>>("Box<dyn Animal>", "owned, but the same two words as &dyn"),
+    of::<Option<&u64>>("Option<&u64>", "no extra word: None is the null address"),
+    of::<Option<Box<dyn Animal>>>(
+        "Option<Box<dyn Animal>>",
+        "None is a null data address; still two words",
+    ),
+];
 
 /// The two words of a `&[i32]` as they are in memory, and what safe code
 /// says they should be.
