@@ -79,3 +79,15 @@ pub(crate) fn join<S: AsRef<str>>(items: &[S], separator: &str) -> String {
     }
     out
 }
+
+/// Appends formatted text to `out`: `push_fmt(out, format_args!(…))`.
+///
+/// Why not `out.push_str(&format!(…))`: each `format!` inlines its own
+/// allocation, copy and drop of a temporary `String` where it is written, and
+/// the code generators write dozens of lines that way. Writing into `out`
+/// needs no temporary, and this one call site keeps the rest out of line.
+#[inline(never)]
+pub(crate) fn push_fmt(out: &mut String, args: std::fmt::Arguments<'_>) {
+    // Writing to a `String` cannot fail.
+    let _ = std::fmt::Write::write_fmt(out, args);
+}

@@ -210,25 +210,26 @@ impl Gen {
             } => {
                 let ident = self.ident(name, Some(*binding));
                 let value = self.expr(value, level);
-                out.push_str(&format!("{pad}const {ident} = {value};\n"));
+                crate::push_fmt(out, format_args!("{pad}const {ident} = {value};\n"));
             }
             StmtKind::Expr(e) => {
                 let text = self.expr_stmt(e, level);
-                out.push_str(&format!("{pad}{text};\n"));
+                crate::push_fmt(out, format_args!("{pad}{text};\n"));
             }
             StmtKind::Repeat { count, body } => {
                 let i = self.counter.clone();
-                out.push_str(&format!(
-                    "{pad}for (let {i} = 0; {i} < {count}; {i}++) {{\n"
-                ));
+                crate::push_fmt(
+                    out,
+                    format_args!("{pad}for (let {i} = 0; {i} < {count}; {i}++) {{\n"),
+                );
                 for s in &body.statements {
                     self.stmt(out, s, level + 1);
                 }
                 if let Some(tail) = &body.tail {
                     let text = self.expr_stmt(tail, level + 1);
-                    out.push_str(&format!("{}{text};\n", indent(level + 1)));
+                    crate::push_fmt(out, format_args!("{}{text};\n", indent(level + 1)));
                 }
-                out.push_str(&format!("{pad}}}\n"));
+                crate::push_fmt(out, format_args!("{pad}}}\n"));
             }
         }
     }
@@ -273,9 +274,12 @@ impl Gen {
                 }
                 if let Some(tail) = &block.tail {
                     let value = self.expr(tail, level + 1);
-                    out.push_str(&format!("{}return {value};\n", indent(level + 1)));
+                    crate::push_fmt(
+                        &mut out,
+                        format_args!("{}return {value};\n", indent(level + 1)),
+                    );
                 }
-                out.push_str(&format!("{}}})()", indent(level)));
+                crate::push_fmt(&mut out, format_args!("{}}})()", indent(level)));
                 out
             }
             ExprKind::Call { builtin, args } => self.call(*builtin, args, level),
@@ -330,7 +334,7 @@ fn list(items: &[String], level: usize) -> String {
     if one_line.contains('\n') || one_line.len() + INDENT.len() * level > 60 {
         let mut out = String::from("\n");
         for item in items {
-            out.push_str(&format!("{}{item},\n", indent(level + 1)));
+            crate::push_fmt(&mut out, format_args!("{}{item},\n", indent(level + 1)));
         }
         out.push_str(&indent(level));
         out

@@ -222,7 +222,7 @@ fn string_literal(s: &str) -> String {
             '\n' => out.push_str("\\n"),
             '\t' => out.push_str("\\t"),
             '\r' => out.push_str("\\r"),
-            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c if c.is_control() => crate::push_fmt(&mut out, format_args!("\\u{{{:x}}}", c as u32)),
             c => out.push(c),
         }
     }
@@ -299,22 +299,25 @@ impl Gen {
                 let repr = self.repr_of(value);
                 let text = self.value(value, level);
                 self.reprs.insert(*binding, repr);
-                out.push_str(&format!("{pad}let {} = {text};\n", rust_ident(name)));
+                crate::push_fmt(
+                    out,
+                    format_args!("{pad}let {} = {text};\n", rust_ident(name)),
+                );
             }
             StmtKind::Expr(e) => {
                 let text = self.expr_stmt(e, level);
-                out.push_str(&format!("{pad}{text};\n"));
+                crate::push_fmt(out, format_args!("{pad}{text};\n"));
             }
             StmtKind::Repeat { count, body } => {
-                out.push_str(&format!("{pad}for _ in 0..{count} {{\n"));
+                crate::push_fmt(out, format_args!("{pad}for _ in 0..{count} {{\n"));
                 for s in &body.statements {
                     self.stmt(out, s, level + 1);
                 }
                 if let Some(tail) = &body.tail {
                     let text = self.expr_stmt(tail, level + 1);
-                    out.push_str(&format!("{}{text};\n", indent(level + 1)));
+                    crate::push_fmt(out, format_args!("{}{text};\n", indent(level + 1)));
                 }
-                out.push_str(&format!("{pad}}}\n"));
+                crate::push_fmt(out, format_args!("{pad}}}\n"));
             }
         }
     }
@@ -409,7 +412,10 @@ impl Gen {
         if !clones.is_empty() {
             out.push_str("{\n");
             for c in &clones {
-                out.push_str(&format!("{}let {c} = {c}.clone();\n", indent(inner)));
+                crate::push_fmt(
+                    &mut out,
+                    format_args!("{}let {c} = {c}.clone();\n", indent(inner)),
+                );
             }
             out.push_str(&indent(inner));
         }
@@ -436,10 +442,13 @@ impl Gen {
                 format!("Value::from({})", self.value(tail, inner + 1))
             }
         };
-        out.push_str(&format!("{}Ok::<_, Error>({value})\n", indent(inner + 1)));
-        out.push_str(&format!("{}}}", indent(inner)));
+        crate::push_fmt(
+            &mut out,
+            format_args!("{}Ok::<_, Error>({value})\n", indent(inner + 1)),
+        );
+        crate::push_fmt(&mut out, format_args!("{}}}", indent(inner)));
         if !clones.is_empty() {
-            out.push_str(&format!("\n{}}}", indent(level)));
+            crate::push_fmt(&mut out, format_args!("\n{}}}", indent(level)));
         }
         out
     }
@@ -507,7 +516,7 @@ fn list(items: &[String], level: usize) -> String {
     if one_line.contains('\n') || one_line.len() + INDENT.len() * level > 60 {
         let mut out = String::from("\n");
         for item in items {
-            out.push_str(&format!("{}{item},\n", indent(level + 1)));
+            crate::push_fmt(&mut out, format_args!("{}{item},\n", indent(level + 1)));
         }
         out.push_str(&indent(level));
         out

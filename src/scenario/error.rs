@@ -70,7 +70,10 @@ impl ScenarioError {
         crate::scenario::json::push_json_string(&mut out, self.kind.as_str());
         out.push_str(",\"message\":");
         crate::scenario::json::push_json_string(&mut out, &self.message);
-        out.push_str(&format!(",\"line\":{},\"col\":{}}}", self.line, self.col));
+        crate::push_fmt(
+            &mut out,
+            format_args!(",\"line\":{},\"col\":{}}}", self.line, self.col),
+        );
         out
     }
 }

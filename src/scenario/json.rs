@@ -59,7 +59,7 @@ pub fn push_json_string(out: &mut String, s: &str) {
             '\t' => out.push_str("\\t"),
             '\u{8}' => out.push_str("\\b"),
             '\u{c}' => out.push_str("\\f"),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c if (c as u32) < 0x20 => crate::push_fmt(out, format_args!("\\u{:04x}", c as u32)),
             c => out.push(c),
         }
     }
@@ -70,10 +70,10 @@ pub fn push_json_string(out: &mut String, s: &str) {
 fn open_node(out: &mut String, ty: &str, pos: Pos, label: &str) {
     out.push_str("{\"type\":\"");
     out.push_str(ty);
-    out.push_str(&format!(
-        "\",\"line\":{},\"col\":{},\"label\":",
-        pos.line, pos.col
-    ));
+    crate::push_fmt(
+        out,
+        format_args!("\",\"line\":{},\"col\":{},\"label\":", pos.line, pos.col),
+    );
     push_json_string(out, label);
 }
 
@@ -99,7 +99,7 @@ fn push_stmt(out: &mut String, stmt: &Stmt) {
             open_node(out, "let", stmt.pos, &stmt.label);
             out.push_str(",\"name\":");
             push_json_string(out, name);
-            out.push_str(&format!(",\"binding\":{},\"value\":", binding.0));
+            crate::push_fmt(out, format_args!(",\"binding\":{},\"value\":", binding.0));
             push_expr(out, value);
         }
         StmtKind::Expr(e) => {
@@ -109,7 +109,7 @@ fn push_stmt(out: &mut String, stmt: &Stmt) {
         }
         StmtKind::Repeat { count, body } => {
             open_node(out, "repeat", stmt.pos, &stmt.label);
-            out.push_str(&format!(",\"count\":{count},\"body\":"));
+            crate::push_fmt(out, format_args!(",\"count\":{count},\"body\":"));
             push_block(out, body);
         }
     }
@@ -158,13 +158,13 @@ fn push_expr(out: &mut String, expr: &Expr) {
             out.push_str(",\"name\":");
             push_json_string(out, name);
             match binding {
-                Some(b) => out.push_str(&format!(",\"binding\":{}", b.0)),
+                Some(b) => crate::push_fmt(out, format_args!(",\"binding\":{}", b.0)),
                 None => out.push_str(",\"binding\":null"),
             }
         }
         ExprKind::Integer(v) => {
             open_node(out, "integer", expr.pos, &expr.label);
-            out.push_str(&format!(",\"value\":{v}"));
+            crate::push_fmt(out, format_args!(",\"value\":{v}"));
         }
         ExprKind::String(s) => {
             open_node(out, "string", expr.pos, &expr.label);
