@@ -80,6 +80,16 @@ pub(crate) fn join<S: AsRef<str>>(items: &[S], separator: &str) -> String {
     out
 }
 
+/// Whether `text` holds the ASCII character `byte`.
+///
+/// Why not `text.contains(char)`: a `char` pattern (like `split_once`,
+/// `lines`, `replace` or `trim_end_matches` with a `char`) links `core`'s
+/// character searcher and its `memchr`, about 0.7 KB of wasm, for searches
+/// this simple loop does as well.
+pub(crate) fn has_byte(text: &str, byte: u8) -> bool {
+    text.bytes().any(|b| b == byte)
+}
+
 /// Appends formatted text to `out`: `push_fmt(out, format_args!(…))`.
 ///
 /// Why not `out.push_str(&format!(…))`: each `format!` inlines its own

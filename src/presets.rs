@@ -60,12 +60,18 @@ fn parse_header(id: &'static str, source: &'static str) -> Preset {
     let mut title = id.to_string();
     let mut explanation = Vec::new();
     let mut program = source;
-    for line in source.lines() {
+    // Line by line with a byte search, not `lines()` (see `crate::has_byte`).
+    loop {
+        let end = program
+            .bytes()
+            .position(|b| b == b'\n')
+            .unwrap_or(program.len());
+        let line = program.get(..end).unwrap_or_default();
         let Some(comment) = line.trim_start().strip_prefix("//") else {
             break;
         };
         // The rest after this line's `\n` (none: the file is all comment).
-        program = program.split_once('\n').map_or("", |(_, rest)| rest);
+        program = program.get(end + 1..).unwrap_or_default();
         let comment = comment.trim();
         match comment.strip_prefix("title:") {
             Some(text) => title = text.trim().to_string(),

@@ -249,7 +249,7 @@ impl Gen {
         // console.log prints integers and strings as we do, but not lists, and a
         // first string argument containing `%` would be a format string.
         let plain = args.iter().all(|a| match &a.kind {
-            ExprKind::String(s) => !s.contains('%'),
+            ExprKind::String(s) => !crate::has_byte(s, b'%'),
             ExprKind::Integer(_) => true,
             _ => a.ty == Ty::Integer,
         });
@@ -331,7 +331,7 @@ impl Gen {
 /// would), items at `level + 1` and the closing bracket back at `level`.
 fn list(items: &[String], level: usize) -> String {
     let one_line = crate::join(items, ", ");
-    if one_line.contains('\n') || one_line.len() + INDENT.len() * level > 60 {
+    if crate::has_byte(&one_line, b'\n') || one_line.len() + INDENT.len() * level > 60 {
         let mut out = String::from("\n");
         for item in items {
             crate::push_fmt(&mut out, format_args!("{}{item},\n", indent(level + 1)));
@@ -379,6 +379,14 @@ mod tests {
         assert!(out.contains("const new$2 = 2;"), "{out}");
         assert!(out.contains("for (let j = 0; j < 1; j++)"), "{out}");
         assert!(out.contains("console.log(new$2, i);"), "{out}");
+    }
+
+    #[test]
+    fn a_string_with_a_percent_sign_is_logged_by_the_helper() {
+        // `console.log("100%d", 1)` would read `%d` as a format directive.
+        let out = js("log(\"100%d\", 1); log(\"100\", 1);");
+        assert!(out.contains("  log(\"100%d\", 1);\n"), "{out}");
+        assert!(out.contains("  console.log(\"100\", 1);\n"), "{out}");
     }
 
     #[test]

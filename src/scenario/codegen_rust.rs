@@ -127,8 +127,12 @@ const RESERVED: &[&str] = &[
     "yield_now",
 ];
 
+#[allow(
+    clippy::manual_pattern_char_comparison,
+    reason = "a predicate, not the `char` '_', which would link core's character searcher (see `crate::has_byte`)"
+)]
 fn rust_ident(name: &str) -> String {
-    if RESERVED.contains(&name.trim_end_matches('_')) {
+    if RESERVED.contains(&name.trim_end_matches(|c| c == '_')) {
         format!("{name}_")
     } else {
         name.to_string()
@@ -355,7 +359,17 @@ impl Gen {
                 format.push(' ');
             }
             match &arg.kind {
-                ExprKind::String(s) => format.push_str(&s.replace('{', "{{").replace('}', "}}")),
+                // Braces doubled by hand, not by `str::replace` with a `char`
+                // (see `crate::has_byte`).
+                ExprKind::String(s) => {
+                    for c in s.chars() {
+                        match c {
+                            '{' => format.push_str("{{"),
+                            '}' => format.push_str("}}"),
+                            c => format.push(c),
+                        }
+                    }
+                }
                 ExprKind::Integer(v) => format.push_str(&v.to_string()),
                 ExprKind::Null => format.push_str("null"),
                 ExprKind::Name { .. } => {
@@ -513,7 +527,7 @@ impl Gen {
 /// would), items at `level + 1` and the closing bracket back at `level`.
 fn list(items: &[String], level: usize) -> String {
     let one_line = crate::join(items, ", ");
-    if one_line.contains('\n') || one_line.len() + INDENT.len() * level > 60 {
+    if crate::has_byte(&one_line, b'\n') || one_line.len() + INDENT.len() * level > 60 {
         let mut out = String::from("\n");
         for item in items {
             crate::push_fmt(&mut out, format_args!("{}{item},\n", indent(level + 1)));
