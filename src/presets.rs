@@ -60,21 +60,24 @@ fn parse_header(id: &'static str, source: &'static str) -> Preset {
     let mut title = id.to_string();
     let mut explanation = Vec::new();
     let mut program = source;
-    // Line by line with a byte search, not `lines()` (see `crate::has_byte`).
+    // Line by line with a byte search, not `lines()` (see `crate::has_byte`),
+    // and ASCII trims: `trim()` links UTF-8 decoding backwards and a
+    // character searcher (0.5 KB of wasm), and these headers are ours (the
+    // tests check that nothing is left to trim).
     loop {
         let end = program
             .bytes()
             .position(|b| b == b'\n')
             .unwrap_or(program.len());
         let line = program.get(..end).unwrap_or_default();
-        let Some(comment) = line.trim_start().strip_prefix("//") else {
+        let Some(comment) = line.trim_ascii_start().strip_prefix("//") else {
             break;
         };
         // The rest after this line's `\n` (none: the file is all comment).
         program = program.get(end + 1..).unwrap_or_default();
-        let comment = comment.trim();
+        let comment = comment.trim_ascii();
         match comment.strip_prefix("title:") {
-            Some(text) => title = text.trim().to_string(),
+            Some(text) => title = text.trim_ascii().to_string(),
             None => explanation.push(comment),
         }
     }
@@ -107,6 +110,9 @@ mod tests {
                 "{}: explanation too short",
                 preset.id
             );
+            for text in [preset.title.as_str(), preset.explanation.as_str()] {
+                assert_eq!(text, text.trim(), "{}: untrimmed header", preset.id);
+            }
             parse(preset.source).unwrap_or_else(|e| panic!("{}: {e}", preset.id));
         }
     }
