@@ -128,7 +128,7 @@ struct Gen {
 }
 
 fn indent(level: usize) -> String {
-    INDENT.repeat(level)
+    crate::repeat(INDENT, level)
 }
 
 /// Visits every `let` and every name in source order.

@@ -213,7 +213,7 @@ struct Gen {
 }
 
 fn indent(level: usize) -> String {
-    INDENT.repeat(level)
+    crate::repeat(INDENT, level)
 }
 
 /// A Rust string literal.
