@@ -50,8 +50,8 @@ pub fn learn_pointer_layouts() -> JsValue {
 /// `learnSliceWords(values)`: the two words of a live `&[i32]` over
 /// `values`, and its `as_ptr()` and `len()` to tell which word is which.
 #[wasm_bindgen(js_name = learnSliceWords)]
-pub fn learn_slice_words(values: Vec<i32>) -> JsValue {
-    let read = layout::slice_words(&values);
+pub fn learn_slice_words(values: &[i32]) -> JsValue {
+    let read = layout::slice_words(values);
     let result = Object::new();
     set(&result, "words", numbers(&read.words));
     set(&result, "dataAddress", read.data_address as f64);
@@ -110,8 +110,8 @@ pub fn learn_function_table() -> JsValue {
 /// `add`, `sub`, `mul` with `x` through `&dyn Calculator` over `&base`, and
 /// returns `{ words, functions, methods, results }`.
 #[wasm_bindgen(js_name = learnHandVtable)]
-pub fn learn_hand_vtable(slots: Vec<u32>, base: i32, x: i32) -> Result<JsValue, JsValue> {
-    let slots: [usize; 3] = match slots.as_slice() {
+pub fn learn_hand_vtable(slots: &[u32], base: i32, x: i32) -> Result<JsValue, JsValue> {
+    let slots: [usize; 3] = match slots {
         &[a, b, c] if a < 3 && b < 3 && c < 3 => [a as usize, b as usize, c as usize],
         _ => {
             return Err(js_sys::RangeError::new("slots must be three numbers in 0..3").into());
