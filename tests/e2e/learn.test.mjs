@@ -160,3 +160,19 @@ test('Learn opened while the module still loads: it is built once the module is 
   await page.locator(`${EL} section[data-section="fat-pointers"] table.layouts`).waitFor({ timeout: 20_000 });
   errors.assertNone();
 });
+
+test('learnHandVtable, called directly: a slot list that is not three numbers in 0..3 is a RangeError', { timeout: 30_000 }, async () => {
+  const { page, errors } = await env.openEngines();
+  const refused = await page.evaluate(() => [[0, 1], [0, 1, 3], [0, 1, 2, 0], []].map((slots) => {
+    try {
+      fp.learnHandVtable(slots, 10, 3);
+      return 'accepted';
+    } catch (error) {
+      return `${error.name}: ${error.message}`;
+    }
+  }));
+  assert.deepEqual(refused, Array(4).fill('RangeError: slots must be three numbers in 0..3'));
+  // The module is still usable, and a swap answers with the other function.
+  assert.deepEqual(await page.evaluate(() => fp.learnHandVtable([1, 0, 2], 10, 3).results), [7, 13, 30]);
+  errors.assertNone();
+});
