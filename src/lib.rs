@@ -80,16 +80,6 @@ pub(crate) fn join<S: AsRef<str>>(items: &[S], separator: &str) -> String {
     out
 }
 
-/// `text.repeat(times)`, as a plain loop: std's version copies by doubling,
-/// which links 0.3 KB of wasm for strings a few indents long.
-pub(crate) fn repeat(text: &str, times: usize) -> String {
-    let mut out = String::new();
-    for _ in 0..times {
-        out.push_str(text);
-    }
-    out
-}
-
 /// Whether `text` holds the ASCII character `byte`.
 ///
 /// Why not `text.contains(char)`: a `char` pattern (like `split_once`,

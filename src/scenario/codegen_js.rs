@@ -128,7 +128,7 @@ struct Gen {
 }
 
 fn indent(level: usize) -> String {
-    crate::repeat(INDENT, level)
+    super::code_layout::indent(INDENT, level)
 }
 
 /// Visits every `let` and every name in source order.
@@ -327,20 +327,8 @@ impl Gen {
     }
 }
 
-/// Comma-separated items: on one line if short, else one per line (as Prettier
-/// would), items at `level + 1` and the closing bracket back at `level`.
 fn list(items: &[String], level: usize) -> String {
-    let one_line = crate::join(items, ", ");
-    if crate::has_byte(&one_line, b'\n') || one_line.len() + INDENT.len() * level > 60 {
-        let mut out = String::from("\n");
-        for item in items {
-            crate::push_fmt(&mut out, format_args!("{}{item},\n", indent(level + 1)));
-        }
-        out.push_str(&indent(level));
-        out
-    } else {
-        one_line
-    }
+    super::code_layout::list(items, INDENT, level)
 }
 
 #[cfg(test)]

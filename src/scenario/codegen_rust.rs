@@ -213,7 +213,7 @@ struct Gen {
 }
 
 fn indent(level: usize) -> String {
-    crate::repeat(INDENT, level)
+    super::code_layout::indent(INDENT, level)
 }
 
 /// A Rust string literal.
@@ -523,18 +523,6 @@ impl Gen {
     }
 }
 
-/// Comma-separated items: on one line if short, else one per line (as rustfmt
-/// would), items at `level + 1` and the closing bracket back at `level`.
 fn list(items: &[String], level: usize) -> String {
-    let one_line = crate::join(items, ", ");
-    if crate::has_byte(&one_line, b'\n') || one_line.len() + INDENT.len() * level > 60 {
-        let mut out = String::from("\n");
-        for item in items {
-            crate::push_fmt(&mut out, format_args!("{}{item},\n", indent(level + 1)));
-        }
-        out.push_str(&indent(level));
-        out
-    } else {
-        one_line
-    }
+    super::code_layout::list(items, INDENT, level)
 }

@@ -48,6 +48,7 @@
 
 pub mod ast;
 pub mod check;
+mod code_layout;
 pub mod codegen_js;
 pub mod codegen_rust;
 pub mod error;
