@@ -21,6 +21,15 @@ echo "build: $wasm_opt_version ($wasm_opt)"
 echo "build: $(wasm-bindgen --version) ($(command -v wasm-bindgen))"
 
 wasm-pack build --release --target web --out-dir pkg "$@"
+# Cargo.toml runs wasm-opt with --closed-world, which holds only while no JavaScript
+# calls an entry of the function table. This wasm-bindgen's glue calls closures through
+# named exports; older ones called destructors through the table (`….get(dtor)(…)`).
+if grep -nE '__wbindgen_export(_[0-9]+)?\.get\(' pkg/futures_playground.js >&2; then
+  echo "build: ERROR: the glue calls into the function table (line above), but wasm-opt ran" \
+    "with --closed-world, which may have emptied the function it calls: drop that flag" \
+    "from Cargo.toml" >&2
+  exit 1
+fi
 # pkg/ becomes the npm package: the element, exports, README and types.
 node scripts/package.mjs pkg
 

@@ -41,6 +41,7 @@ export function mount(container, { wasm }) {
     const describe = (entry, index) => {
       if (index === 1 || index === 2) return `${entry.value} bytes`;
       if (index === 0 && entry.value === 0) return 'none (no drop glue)';
+      // Read, never called: the release build's wasm-opt runs --closed-world (Cargo.toml).
       const fn = entry.value < fnTable.length ? fnTable.get(entry.value) : null;
       return fn ? `function table index ${entry.value} → wasm function ${fn.name} (${fn.length} params)` : `function table index ${entry.value}`;
     };
