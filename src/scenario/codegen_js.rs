@@ -27,71 +27,15 @@ use crate::vec_map::VecMap;
 
 const INDENT: &str = "  ";
 
-/// Keywords and globals a user's name must not shadow in the output.
-const RESERVED: &[&str] = &[
-    "arguments",
-    "async",
-    "await",
-    "break",
-    "case",
-    "catch",
-    "class",
-    "console",
-    "const",
-    "continue",
-    "debugger",
-    "default",
-    "delete",
-    "do",
-    "else",
-    "enum",
-    "Error",
-    "eval",
-    "export",
-    "extends",
-    "false",
-    "fetch",
-    "finally",
-    "for",
-    "function",
-    "globalThis",
-    "if",
-    "implements",
-    "import",
-    "in",
-    "Infinity",
-    "instanceof",
-    "interface",
-    "let",
-    "log",
-    "main",
-    "NaN",
-    "new",
-    "null",
-    "package",
-    "private",
-    "Promise",
-    "protected",
-    "public",
-    "return",
-    "setTimeout",
-    "show",
-    "sleep",
-    "static",
-    "super",
-    "switch",
-    "this",
-    "throw",
-    "true",
-    "try",
-    "typeof",
-    "undefined",
-    "var",
-    "void",
-    "while",
-    "with",
-    "yield",
-];
+/// Keywords and globals a user's name must not shadow in the output, separated
+/// by single spaces (see `code_layout::is_listed`).
+const RESERVED: &str = "\
+    arguments async await break case catch class console const continue debugger \
+    default delete do else enum Error eval export extends false fetch finally for \
+    function globalThis if implements import in Infinity instanceof interface let \
+    log main NaN new null package private Promise protected public return \
+    setTimeout show sleep static super switch this throw true try typeof undefined \
+    var void while with yield";
 
 const SLEEP_HELPER: &str = "const sleep = (ms, value = null) =>\n  new Promise((resolve) => setTimeout(() => resolve(value), ms));\n";
 const LOG_HELPER: &str = "const show = (v) => (Array.isArray(v) ? `[${v.map(show).join(\", \")}]` : v === undefined ? \"null\" : String(v));\nconst log = (...values) => console.log(values.map(show).join(\" \"));\n";
@@ -173,7 +117,7 @@ impl Gen {
         visit_lets(&program.body, &mut |name, id| {
             let n = seen.get_or_insert_with(name.to_string(), || 0);
             *n += 1;
-            let ident = if *n == 1 && !RESERVED.contains(&name) {
+            let ident = if *n == 1 && !super::code_layout::is_listed(RESERVED, name) {
                 name.to_string()
             } else {
                 format!("{name}${n}")
@@ -358,6 +302,11 @@ mod tests {
                 "{LOG_HELPER}\nasync function main() {{\n  const t = (async () => {{\n    await Promise.resolve();\n    return fetch(\"/x\").then((response) => response.status);\n  }})();\n  for (let i = 0; i < 2; i++) {{\n    log(await Promise.all([t, Promise.reject(new Error(\"no\"))]));\n  }}\n}}\n\nmain();\n"
             )
         );
+    }
+
+    #[test]
+    fn the_reserved_names_are_a_well_formed_list() {
+        crate::scenario::code_layout::assert_well_formed(RESERVED);
     }
 
     #[test]

@@ -48,91 +48,23 @@ const INDENT: &str = "    ";
 /// Names the output uses itself, and Rust keywords: a scenario name that is one
 /// of these gets `_` appended (and so does one that already ends with `_` after
 /// such a name, so `sleep` → `sleep_` never meets a user's own `sleep_`).
-const RESERVED: &[&str] = &[
-    "", // `_` alone cannot be read in Rust; it becomes `__`.
-    "Box",
-    "Duration",
-    "Err",
-    "Error",
-    "None",
-    "Ok",
-    "Option",
-    "Result",
-    "Self",
-    "Some",
-    "String",
-    "Value",
-    "Vec",
-    "abstract",
-    "as",
-    "async",
-    "await",
-    "become",
-    "boxed",
-    "box",
-    "break",
-    "const",
-    "continue",
-    "crate",
-    "do",
-    "drop",
-    "dyn",
-    "else",
-    "enum",
-    "extern",
-    "fail",
-    "false",
-    "fetch",
-    "final",
-    "fn",
-    "for",
-    "gen",
-    "if",
-    "impl",
-    "in",
-    "join_all",
-    "let",
-    "loop",
-    "macro",
-    "match",
-    "mod",
-    "move",
-    "mut",
-    "override",
-    "priv",
-    "pub",
-    "race",
-    "ref",
-    "return",
-    "scenario",
-    "self",
-    "sleep",
-    "sleep_with",
-    "spawn",
-    "static",
-    "struct",
-    "super",
-    "trait",
-    "true",
-    "try",
-    "type",
-    "typeof",
-    "unsafe",
-    "unsized",
-    "use",
-    "virtual",
-    "where",
-    "while",
-    "yield",
-    "yield_now",
-];
+/// Separated by single spaces (see `code_layout::is_listed`).
+const RESERVED: &str = "\
+    Box Duration Err Error None Ok Option Result Self Some String Value Vec \
+    abstract as async await become boxed box break const continue crate do drop \
+    dyn else enum extern fail false fetch final fn for gen if impl in join_all let \
+    loop macro match mod move mut override priv pub race ref return scenario self \
+    sleep sleep_with spawn static struct super trait true try type typeof unsafe \
+    unsized use virtual where while yield yield_now";
 
 #[allow(
     clippy::manual_pattern_char_comparison,
     reason = "a predicate, not the `char` '_', which would link core's character searcher (see `crate::has_byte`)"
 )]
 fn rust_ident(name: &str) -> String {
-    if RESERVED.contains(&name.trim_end_matches(|c| c == '_')) {
+    let stem = name.trim_end_matches(|c| c == '_');
+    // An empty stem: `_` alone cannot be read in Rust; it becomes `__`.
+    if stem.is_empty() || super::code_layout::is_listed(RESERVED, stem) {
         format!("{name}_")
     } else {
         name.to_string()
@@ -525,4 +457,20 @@ impl Gen {
 
 fn list(items: &[String], level: usize) -> String {
     super::code_layout::list(items, INDENT, level)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_reserved_name_and_the_bare_underscore_get_an_underscore() {
+        crate::scenario::code_layout::assert_well_formed(RESERVED);
+        for name in RESERVED.split(' ').chain(["", "sleep_", "Vec__"]) {
+            assert_eq!(rust_ident(name), format!("{name}_"));
+        }
+        for name in ["sleepy", "vec", "a_", "Boxes"] {
+            assert_eq!(rust_ident(name), name);
+        }
+    }
 }
