@@ -145,14 +145,14 @@ struct Seen {
     who: &'static str,
 }
 
-/// A task `async { sleep(ms).await; "ready" }` on an executor of its own
+/// A task `async { sleep(ms).await }` on an executor of its own
 /// that polls only when told (`poll()`), so a person can play the executor:
 /// poll, see `Pending`, wait for the reactor's `wake`, poll again, see
 /// `Ready`. Every waker vtable call is recorded (`takeCalls()`).
 #[wasm_bindgen]
 pub struct WakerDemo {
     step: StepControl,
-    handle: Rc<RefCell<Option<JoinHandle<&'static str>>>>,
+    handle: Rc<RefCell<Option<JoinHandle<()>>>>,
     seen: Rc<RefCell<Vec<Seen>>>,
     // Last, so the task and its timer go before the callbacks they use.
     _executor: Executor,
@@ -187,10 +187,13 @@ impl WakerDemo {
             }
         })));
         let ms = u64::from(sleep_ms);
-        let handle = executor.spawn_named("hand-driven", async move {
-            crate::sleep(Duration::from_millis(ms)).await;
-            "ready"
-        });
+        // One-off, so boxed (see `executor::boxed`).
+        let handle = executor.spawn_named(
+            "hand-driven",
+            crate::executor::boxed(async move {
+                crate::sleep(Duration::from_millis(ms)).await;
+            }),
+        );
         WakerDemo {
             step,
             handle: Rc::new(RefCell::new(Some(handle))),

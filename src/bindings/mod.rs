@@ -59,10 +59,17 @@ pub fn smoke(ms: u32) -> Promise {
 
     let started = executor.now();
     let timer = executor.clone();
-    let sleeper = executor.spawn_named("smoke", async move {
-        crate::sleep(Duration::from_millis(u64::from(ms))).await;
-        timer.now().saturating_duration_since(started)
-    });
+    // One-off, so boxed (see `executor::boxed`), as a `()` task: the time
+    // slept comes back through a cell, not as the task's output.
+    let slept = Rc::new(Cell::new(Duration::ZERO));
+    let woke = slept.clone();
+    let sleeper = executor.spawn_named(
+        "smoke",
+        crate::executor::boxed(async move {
+            crate::sleep(Duration::from_millis(u64::from(ms))).await;
+            woke.set(timer.now().saturating_duration_since(started));
+        }),
+    );
     let reply = deferred::deferred();
     let (resolve, reject) = (reply.resolve(), reply.reject());
     // Holding the executor keeps it alive until the report is made;
@@ -72,7 +79,7 @@ pub fn smoke(ms: u32) -> Promise {
         "report",
         crate::executor::boxed(async move {
             let elapsed = match sleeper.await {
-                Ok(elapsed) => elapsed,
+                Ok(()) => slept.get(),
                 Err(error) => {
                     let _ =
                         reject.call1(&JsValue::UNDEFINED, &JsValue::from_str(&error.to_string()));

@@ -315,7 +315,8 @@ where
 /// `future` behind a box, as a future of one type. Each spawned future type
 /// gets its own task functions (`body::FutureBody` is generic), so the tasks
 /// the crate itself spawns once per run or per call (a run's `main`, the
-/// bindings' reports) are spawned through this and share one set: the box
+/// bindings' reports, the smoke test's sleep, the Learn tab's hand-driven
+/// task) are spawned through this and share one set: the box
 /// costs one allocation per task, which none of them repeats, and the module
 /// is 0.6 KB smaller gzipped (BENCHMARKS.md, case 6). Not for tasks made by
 /// the thousand, nor for the Learn tab's measured ones.

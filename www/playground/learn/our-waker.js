@@ -22,7 +22,7 @@ export function mount(container, { wasm }) {
   const start = el('button', { type: 'button', class: 'new-task' }, 'New task');
   const poll = el('button', { type: 'button', class: 'poll primary', disabled: true }, 'Poll (you are the executor)');
   const stages = Object.fromEntries(['Poll', 'Wait', 'Wake'].map((s) => [s, el('li', { 'data-stage': s.toLowerCase() }, el('strong', {}, s), ' ', el('span', {}, { Poll: 'executor', Wait: 'reactor', Wake: 'reactor → executor' }[s]))]));
-  const state = el('p', { class: 'waker-state', role: 'status' }, 'Press New task: a task `async { sleep(ms).await; "ready" }` on an executor that polls only when you say.');
+  const state = el('p', { class: 'waker-state', role: 'status' }, 'Press New task: a task `async { sleep(ms).await }` on an executor that polls only when you say.');
   const calls = el('ol', { class: 'waker-calls', 'aria-label': 'What happened, in order' });
 
   let lastPhase = null;
