@@ -72,12 +72,14 @@ pub struct TraceEvent {
 }
 
 impl TraceEvent {
-    fn new(kind: EventKind, op: OpId) -> TraceEvent {
+    /// An event of `kind` for `op` with its other fields empty, for the
+    /// caller to fill in and hand to [`TraceSink::record`].
+    pub fn new(kind: EventKind, op: &OpId) -> TraceEvent {
         TraceEvent {
             seq: 0,
             t: 0.0,
             kind,
-            op,
+            op: op.clone(),
             ok: None,
             value: None,
             error: None,
@@ -139,17 +141,19 @@ impl TraceSink {
         }
     }
 
-    /// Records an event built from `kind`, `op` and `fill`. Returns `false`
-    /// once the cap on events is reached (the event is then not recorded).
-    pub fn emit(&self, kind: EventKind, op: &OpId, fill: impl FnOnce(&mut TraceEvent)) -> bool {
-        let mut event = TraceEvent::new(kind, op.clone());
-        fill(&mut event);
-        self.record(event)
+    /// Records an event with nothing but its kind and operation (see
+    /// [`record`](Self::record)).
+    pub fn emit(&self, kind: EventKind, op: &OpId) -> bool {
+        self.record(TraceEvent::new(kind, op))
     }
 
-    /// [`emit`](Self::emit) once the event is filled in: one copy of this
-    /// code, not one inlined into each of the callers' closures.
-    fn record(&self, mut event: TraceEvent) -> bool {
+    /// Numbers, stamps and records `event`, made by [`TraceEvent::new`] and
+    /// filled in by the caller. Returns `false` once the cap on events is
+    /// reached (the event is then not recorded).
+    ///
+    /// Not a method taking a closure to fill the event in: each caller's
+    /// closure made a copy of it (BENCHMARKS.md, case 6).
+    pub fn record(&self, mut event: TraceEvent) -> bool {
         event.t = self.elapsed_ms();
         {
             let mut events = self.events.borrow_mut();

@@ -110,8 +110,9 @@ impl RunState {
                 pos,
             ));
         }
-        self.sink
-            .emit(EventKind::Log, op, |event| event.text = Some(text));
+        let mut event = TraceEvent::new(EventKind::Log, op);
+        event.text = Some(text);
+        self.sink.record(event);
         Ok(())
     }
 
@@ -222,10 +223,10 @@ impl RunState {
             }
             Event::Wake { task, .. } => {
                 let op = task_op(task.0);
-                self.sink.emit(EventKind::Wake, &op, |e| {
-                    e.task = Some(task.0);
-                    e.text = Some(text.clone());
-                });
+                let mut event = TraceEvent::new(EventKind::Wake, &op);
+                event.task = Some(task.0);
+                event.text = Some(text.clone());
+                self.sink.record(event);
                 (op, Some(task.0))
             }
             Event::WakerClone { task }
@@ -242,10 +243,10 @@ impl RunState {
             }
             Event::Panic { task, message } => {
                 let op = task_op(task.0);
-                self.sink.emit(EventKind::Executor, &op, |e| {
-                    e.task = Some(task.0);
-                    e.text = Some(text);
-                });
+                let mut event = TraceEvent::new(EventKind::Executor, &op);
+                event.task = Some(task.0);
+                event.text = Some(text);
+                self.sink.record(event);
                 // Whatever state the panic interrupted is not to be trusted:
                 // the run ends here, its other tasks dropped.
                 let error = format!("a task panicked: {message}");
@@ -259,10 +260,10 @@ impl RunState {
             | Event::NativeTimerSet { .. }
             | Event::NativeTimerClear => (main(), None),
         };
-        self.sink.emit(EventKind::Executor, &op, |e| {
-            e.task = task;
-            e.text = Some(text);
-        });
+        let mut event = TraceEvent::new(EventKind::Executor, &op);
+        event.task = task;
+        event.text = Some(text);
+        self.sink.record(event);
     }
 }
 

@@ -9,7 +9,7 @@ use std::task::{Context, Poll};
 
 use super::RunState;
 use crate::combinators;
-use crate::engines::trace::{EventKind, OpId};
+use crate::engines::trace::{EventKind, OpId, TraceEvent};
 use crate::engines::Value;
 use crate::scenario::ScenarioError;
 
@@ -55,7 +55,7 @@ pub(crate) struct Traced {
 impl Traced {
     /// Wraps `inner` and records its `create` event.
     pub(crate) fn new(run: &Rc<RunState>, op: OpId, inner: OpFuture) -> Traced {
-        run.sink.emit(EventKind::Create, &op, |_| {});
+        run.sink.emit(EventKind::Create, &op);
         Traced {
             run: run.clone(),
             op,
@@ -108,36 +108,36 @@ impl Future for Traced {
                     return Poll::Ready(Err(error));
                 }
             }
-            this.run.sink.emit(EventKind::Start, &this.op, |_| {});
+            this.run.sink.emit(EventKind::Start, &this.op);
         }
         crate::panics::panic_if_asked();
         let task = this.run.current_task();
         let poll = this.inner.as_mut().poll(cx);
-        this.run.sink.emit(EventKind::Poll, &this.op, |event| {
-            event.ready = Some(poll.is_ready());
-            event.task = task;
-        });
+        let mut event = TraceEvent::new(EventKind::Poll, &this.op);
+        event.ready = Some(poll.is_ready());
+        event.task = task;
+        this.run.sink.record(event);
         let Poll::Ready(result) = poll else {
             return Poll::Pending;
         };
         this.settled = true;
         this.end();
-        this.run.sink.emit(EventKind::Settle, &this.op, |event| {
-            event.task = task;
-            match &result {
-                Ok(thing) => {
-                    event.ok = Some(true);
-                    event.value = Some(match thing {
-                        Thing::Value(value) => value.clone(),
-                        Thing::Future(_) => Value::Str("<future>".into()),
-                    });
-                }
-                Err(error) => {
-                    event.ok = Some(false);
-                    event.error = Some(error.message.clone());
-                }
+        let mut event = TraceEvent::new(EventKind::Settle, &this.op);
+        event.task = task;
+        match &result {
+            Ok(thing) => {
+                event.ok = Some(true);
+                event.value = Some(match thing {
+                    Thing::Value(value) => value.clone(),
+                    Thing::Future(_) => Value::Str("<future>".into()),
+                });
             }
-        });
+            Err(error) => {
+                event.ok = Some(false);
+                event.error = Some(error.message.clone());
+            }
+        }
+        this.run.sink.record(event);
         Poll::Ready(result)
     }
 }
@@ -145,13 +145,13 @@ impl Future for Traced {
 impl Drop for Traced {
     fn drop(&mut self) {
         if !self.started {
-            self.run.sink.emit(EventKind::Drop, &self.op, |_| {});
+            self.run.sink.emit(EventKind::Drop, &self.op);
         } else if !self.settled {
             self.end();
             // The inner future goes first, so the operands a combinator
             // cancels show before the combinator itself.
             self.inner = Box::pin(std::future::pending());
-            self.run.sink.emit(EventKind::Cancel, &self.op, |_| {});
+            self.run.sink.emit(EventKind::Cancel, &self.op);
         }
     }
 }
