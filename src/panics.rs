@@ -9,6 +9,9 @@
 //! [`JoinError::Panicked`]: crate::JoinError::Panicked
 
 use std::cell::Cell;
+#[cfg(target_arch = "wasm32")]
+use std::sync::atomic::{AtomicBool, Ordering};
+#[cfg(not(target_arch = "wasm32"))]
 use std::sync::Once;
 
 thread_local! {
@@ -27,26 +30,40 @@ thread_local! {
 /// case 6). Debug builds keep it: the browser tests' harness installs its
 /// own hook first, and prints the message with it.
 pub fn capture_messages(then: fn(&str)) {
-    static INSTALLED: Once = Once::new();
-    INSTALLED.call_once(|| {
+    // Once per process. On wasm32, which runs one thread, a flag does what
+    // `Once` does without linking it (0.13 KB gzipped, BENCHMARKS.md case 6).
+    #[cfg(target_arch = "wasm32")]
+    {
+        static INSTALLED: AtomicBool = AtomicBool::new(false);
+        if !INSTALLED.swap(true, Ordering::Relaxed) {
+            install(then);
+        }
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        static INSTALLED: Once = Once::new();
+        INSTALLED.call_once(|| install(then));
+    }
+}
+
+fn install(then: fn(&str)) {
+    #[cfg(any(not(target_arch = "wasm32"), debug_assertions))]
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let payload = info.payload();
+        let message = match (
+            payload.downcast_ref::<&str>(),
+            payload.downcast_ref::<String>(),
+        ) {
+            (Some(text), _) => (*text).to_string(),
+            (_, Some(text)) => text.clone(),
+            _ => "a panic with no message".to_string(),
+        };
+        then(&message);
+        LAST_MESSAGE.with(|last| last.set(Some(message)));
         #[cfg(any(not(target_arch = "wasm32"), debug_assertions))]
-        let previous = std::panic::take_hook();
-        std::panic::set_hook(Box::new(move |info| {
-            let payload = info.payload();
-            let message = match (
-                payload.downcast_ref::<&str>(),
-                payload.downcast_ref::<String>(),
-            ) {
-                (Some(text), _) => (*text).to_string(),
-                (_, Some(text)) => text.clone(),
-                _ => "a panic with no message".to_string(),
-            };
-            then(&message);
-            LAST_MESSAGE.with(|last| last.set(Some(message)));
-            #[cfg(any(not(target_arch = "wasm32"), debug_assertions))]
-            previous(info);
-        }));
-    });
+        previous(info);
+    }));
 }
 
 /// The message of the last panic caught by the hook, if not taken yet.
