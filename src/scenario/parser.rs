@@ -105,7 +105,11 @@ impl Parser<'_> {
         if self.is_punct(c) {
             Ok(self.bump())
         } else {
-            Err(self.expected(&format!("`{c}`")))
+            // Quoted by pushing: `{c}` of a `char` links `char`'s `Display`.
+            let mut quoted = String::from("`");
+            quoted.push(c);
+            quoted.push('`');
+            Err(self.expected(&quoted))
         }
     }
 
