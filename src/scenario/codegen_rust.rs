@@ -464,6 +464,18 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_control_character_in_a_string_is_written_as_a_unicode_escape() {
+        // Inside a string the lexer takes any character but a line break.
+        assert_eq!(
+            string_literal("a\u{1}b\u{7f}\u{85}\t\"\\"),
+            r#""a\u{1}b\u{7f}\u{85}\t\"\\""#
+        );
+        let program = crate::scenario::parse("log(\"bell\u{7}\");").unwrap();
+        let rust = to_rust(&program);
+        assert!(rust.contains(r#"println!("bell\u{7}");"#), "{rust}");
+    }
+
+    #[test]
     fn every_reserved_name_and_the_bare_underscore_get_an_underscore() {
         crate::scenario::code_layout::assert_well_formed(RESERVED);
         for name in RESERVED.split(' ').chain(["", "sleep_", "Vec__"]) {
