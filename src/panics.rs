@@ -30,8 +30,9 @@ thread_local! {
 /// case 6). Debug builds keep it: the browser tests' harness installs its
 /// own hook first, and prints the message with it.
 pub fn capture_messages(then: fn(&str)) {
-    // Once per process. On wasm32, which runs one thread, a flag does what
-    // `Once` does without linking it (0.13 KB gzipped, BENCHMARKS.md case 6).
+    // Once per process. On wasm32 the crate runs on one thread, so a flag
+    // does what `Once` does, without linking it (0.13 KB gzipped,
+    // BENCHMARKS.md case 6).
     #[cfg(target_arch = "wasm32")]
     {
         static INSTALLED: AtomicBool = AtomicBool::new(false);
