@@ -20,9 +20,10 @@
 //! the helpers' names get a `$` suffix (`a$2`, `new$1`): a scenario name never
 //! contains `$`, so nothing can clash.
 
-use super::ast::{BindingId, Block, Builtin, Expr, ExprKind, Program, Stmt, StmtKind};
+use super::ast::{BindingId, Builtin, Expr, ExprKind, Program, Stmt, StmtKind};
 use super::json::push_json_string;
 use super::types::Ty;
+use super::walk::{walk_statements, Binding};
 use crate::vec_map::VecMap;
 
 const INDENT: &str = "  ";
@@ -75,46 +76,14 @@ fn indent(level: usize) -> String {
     super::code_layout::indent(INDENT, level)
 }
 
-/// Visits every `let` and every name in source order.
-fn visit_lets(stmts: &[Stmt], f: &mut dyn FnMut(&str, BindingId)) {
-    for stmt in stmts {
-        match &stmt.kind {
-            StmtKind::Let {
-                name,
-                binding,
-                value,
-                ..
-            } => {
-                visit_expr_lets(value, f);
-                f(name, *binding);
-            }
-            StmtKind::Expr(e) => visit_expr_lets(e, f),
-            StmtKind::Repeat { body, .. } => visit_block_lets(body, f),
-        }
-    }
-}
-
-fn visit_block_lets(block: &Block, f: &mut dyn FnMut(&str, BindingId)) {
-    visit_lets(&block.statements, f);
-    if let Some(tail) = &block.tail {
-        visit_expr_lets(tail, f);
-    }
-}
-
-fn visit_expr_lets(expr: &Expr, f: &mut dyn FnMut(&str, BindingId)) {
-    match &expr.kind {
-        ExprKind::Await(e) => visit_expr_lets(e, f),
-        ExprKind::Async(b) => visit_block_lets(b, f),
-        ExprKind::Call { args, .. } => args.iter().for_each(|a| visit_expr_lets(a, f)),
-        _ => {}
-    }
-}
-
 impl Gen {
     fn new(program: &Program) -> Gen {
         let mut seen: VecMap<String, u32> = VecMap::new();
         let mut idents = VecMap::new();
-        visit_lets(&program.body, &mut |name, id| {
+        walk_statements(&program.body, &mut |binding| {
+            let Binding::Declared(name, id) = binding else {
+                return;
+            };
             let n = seen.get_or_insert_with(name.to_string(), || 0);
             *n += 1;
             let ident = if *n == 1 && !super::code_layout::is_listed(RESERVED, name) {

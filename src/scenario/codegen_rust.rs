@@ -38,6 +38,7 @@
 //! crate's executor to run it.
 
 use super::ast::{BindingId, Block, Builtin, Expr, ExprKind, Program, Stmt, StmtKind};
+use super::walk::{walk_block, Binding};
 use crate::vec_map::VecMap;
 
 /// Where the output's leaf futures, combinators, `Value` and `Error` live.
@@ -166,49 +167,20 @@ fn string_literal(s: &str) -> String {
     out
 }
 
-/// The outer bindings an `async` block reads (declared outside it).
+/// The outer bindings an `async` block reads (declared outside it), in the
+/// order of their first use.
 fn captured(block: &Block, out: &mut Vec<(String, BindingId)>) {
     let mut declared = VecMap::new();
-    collect_block(block, &mut declared, out);
-}
-
-fn collect_block(
-    block: &Block,
-    declared: &mut VecMap<BindingId, ()>,
-    out: &mut Vec<(String, BindingId)>,
-) {
-    for stmt in &block.statements {
-        match &stmt.kind {
-            StmtKind::Let { binding, value, .. } => {
-                collect_expr(value, declared, out);
-                declared.insert(*binding, ());
+    walk_block(block, &mut |binding| match binding {
+        Binding::Declared(_, id) => {
+            declared.insert(id, ());
+        }
+        Binding::Used(name, id) => {
+            if !declared.contains_key(&id) && !out.iter().any(|(_, seen)| *seen == id) {
+                out.push((name.to_string(), id));
             }
-            StmtKind::Expr(e) => collect_expr(e, declared, out),
-            StmtKind::Repeat { body, .. } => collect_block(body, declared, out),
         }
-    }
-    if let Some(tail) = &block.tail {
-        collect_expr(tail, declared, out);
-    }
-}
-
-fn collect_expr(
-    expr: &Expr,
-    declared: &mut VecMap<BindingId, ()>,
-    out: &mut Vec<(String, BindingId)>,
-) {
-    match &expr.kind {
-        ExprKind::Await(e) => collect_expr(e, declared, out),
-        ExprKind::Async(b) => collect_block(b, declared, out),
-        ExprKind::Call { args, .. } => args.iter().for_each(|a| collect_expr(a, declared, out)),
-        ExprKind::Name {
-            name,
-            binding: Some(b),
-        } if !declared.contains_key(b) && !out.iter().any(|(_, id)| id == b) => {
-            out.push((name.clone(), *b));
-        }
-        _ => {}
-    }
+    });
 }
 
 impl Gen {

@@ -57,6 +57,7 @@ pub mod lexer;
 pub mod parser;
 mod resolve;
 pub mod types;
+pub(crate) mod walk;
 
 pub use check::{check, check_source};
 pub use codegen_js::to_javascript;

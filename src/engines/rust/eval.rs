@@ -18,6 +18,7 @@ use super::RunState;
 use crate::engines::Value;
 use crate::executor::JoinError;
 use crate::scenario::ast::{BindingId, Block, Builtin, Expr, ExprKind, Pos, Stmt, StmtKind};
+use crate::scenario::walk::{walk_block, Binding};
 use crate::scenario::{ErrorKind, ScenarioError};
 use crate::vec_map::VecMap;
 
@@ -292,54 +293,14 @@ fn string_arg(thing: Option<Thing>, pos: Pos, name: &str) -> Result<String, Scen
 fn free_bindings(block: &Block) -> impl Iterator<Item = BindingId> {
     let mut used = VecMap::new();
     let mut declared = VecMap::new();
-    visit_block(block, &mut used, &mut declared);
+    walk_block(block, &mut |binding| match binding {
+        Binding::Used(_, id) => {
+            used.insert(id, ());
+        }
+        Binding::Declared(_, id) => {
+            declared.insert(id, ());
+        }
+    });
     used.into_keys()
         .filter(move |binding| !declared.contains_key(binding))
-}
-
-fn visit_block(
-    block: &Block,
-    used: &mut VecMap<BindingId, ()>,
-    declared: &mut VecMap<BindingId, ()>,
-) {
-    for statement in &block.statements {
-        visit_statement(statement, used, declared);
-    }
-    if let Some(tail) = &block.tail {
-        visit_expr(tail, used, declared);
-    }
-}
-
-fn visit_statement(
-    statement: &Stmt,
-    used: &mut VecMap<BindingId, ()>,
-    declared: &mut VecMap<BindingId, ()>,
-) {
-    match &statement.kind {
-        StmtKind::Let { binding, value, .. } => {
-            visit_expr(value, used, declared);
-            declared.insert(*binding, ());
-        }
-        StmtKind::Expr(expr) => visit_expr(expr, used, declared),
-        StmtKind::Repeat { body, .. } => visit_block(body, used, declared),
-    }
-}
-
-fn visit_expr(expr: &Expr, used: &mut VecMap<BindingId, ()>, declared: &mut VecMap<BindingId, ()>) {
-    match &expr.kind {
-        ExprKind::Name {
-            binding: Some(binding),
-            ..
-        } => {
-            used.insert(*binding, ());
-        }
-        ExprKind::Await(operand) => visit_expr(operand, used, declared),
-        ExprKind::Async(block) => visit_block(block, used, declared),
-        ExprKind::Call { args, .. } => {
-            for arg in args {
-                visit_expr(arg, used, declared);
-            }
-        }
-        _ => {}
-    }
 }
