@@ -143,23 +143,23 @@ impl TraceSink {
 
     /// Records an event with nothing but its kind and operation (see
     /// [`record`](Self::record)).
-    pub fn emit(&self, kind: EventKind, op: &OpId) -> bool {
-        self.record(TraceEvent::new(kind, op))
+    pub fn emit(&self, kind: EventKind, op: &OpId) {
+        self.record(TraceEvent::new(kind, op));
     }
 
     /// Numbers, stamps and records `event`, made by [`TraceEvent::new`] and
-    /// filled in by the caller. Returns `false` once the cap on events is
-    /// reached (the event is then not recorded).
+    /// filled in by the caller. Past the cap on events it is not recorded,
+    /// and [`overflowed`](Self::overflowed) says so.
     ///
     /// Not a method taking a closure to fill the event in: each caller's
     /// closure made a copy of it (BENCHMARKS.md, case 6).
-    pub fn record(&self, mut event: TraceEvent) -> bool {
+    pub fn record(&self, mut event: TraceEvent) {
         event.t = self.elapsed_ms();
         {
             let mut events = self.events.borrow_mut();
             if events.len() >= self.max_events {
                 self.overflowed.set(true);
-                return false;
+                return;
             }
             event.seq = events.len() as u64;
             events.push(event.clone());
@@ -167,7 +167,6 @@ impl TraceSink {
         if let Some(listener) = &self.listener {
             listener(&event);
         }
-        true
     }
 
     /// Whether an event was refused for the cap.
