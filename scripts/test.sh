@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # One command: install what is missing (scripts/setup.sh), then run every check,
 # stopping at the first failure:
-#   fmt -> clippy (native + wasm32) -> cargo doc -> cargo test -> share-link decoder
-#   (node --test tests/share/) -> miri -> wasm-pack test (headless Chromium, then
+#   fmt -> clippy (native + wasm32) -> cargo doc -> cargo test -> share-link decoder and
+#   build scripts (node --test tests/share/ tests/scripts/) -> miri -> wasm-pack test (headless Chromium, then
 #   headless Firefox) -> release build -> end-to-end tests (node --test tests/e2e/ in
 #   Chromium, tests/e2e-firefox/ in Firefox)
 # Each stage's output is shown live and kept in test-output/logs/<stage>.log.
@@ -86,10 +86,11 @@ run_stage doc "cargo doc (native + wasm32-unknown-unknown), -D warnings" docs_al
 
 run_stage test "cargo test" cargo test
 
-# The share-link decoder (www/playground/share.js) in Node: the committed corpus
-# fuzz/corpus/share_link replayed, and a short seeded run of the fuzz properties.
-run_stage share "node --test tests/share/ (share-link corpus + seeded fast-check)" \
-  node --test --test-reporter=spec tests/share/
+# In Node: the share-link decoder (www/playground/share.js), the committed corpus
+# fuzz/corpus/share_link replayed and a short seeded run of the fuzz properties; and
+# the build's import renaming (scripts/minify-imports.mjs).
+run_stage node "node --test tests/share/ tests/scripts/ (share-link corpus + seeded fast-check, build scripts)" \
+  node --test --test-reporter=spec tests/share/ tests/scripts/
 
 if cargo +nightly miri --version >/dev/null 2>&1; then
   # Strict provenance by default (the crate passes it); a MIRIFLAGS set by the
