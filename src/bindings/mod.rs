@@ -1,6 +1,6 @@
 //! What JavaScript sees of the crate (`pkg/futures_playground.js`).
 
-mod convert;
+pub(crate) mod convert;
 mod deferred;
 mod learn;
 mod learn_measure;
@@ -15,7 +15,7 @@ use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use std::time::Duration;
 
-use js_sys::{Array, Object, Promise, Reflect};
+use js_sys::{Array, Object, Promise};
 use wasm_bindgen::prelude::*;
 
 use crate::engines::rust::event_text;
@@ -104,8 +104,7 @@ pub fn smoke(ms: u32) -> Promise {
                         .into(),
                 ),
             ] {
-                Reflect::set(&report, &JsValue::from_str(key), &value)
-                    .expect("a plain object takes any field");
+                convert::set(&report, key, value);
             }
             let _ = resolve.call1(&JsValue::UNDEFINED, &report);
         }),

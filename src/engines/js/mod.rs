@@ -2,9 +2,10 @@
 //! interpreted in the page's JavaScript from the tree the Rust parser made
 //! (`engine.js`, shipped in the package as a wasm-bindgen snippet).
 
-use js_sys::{Object, Promise, Reflect};
+use js_sys::{Object, Promise};
 use wasm_bindgen::prelude::*;
 
+use crate::bindings::convert::set;
 use crate::engines::Limits;
 
 #[wasm_bindgen(module = "/src/engines/js/engine.js")]
@@ -17,13 +18,9 @@ extern "C" {
 /// resolves to the trace object.
 pub fn run(program_json: &str, limits: &Limits, on_event: &JsValue, signal: &JsValue) -> Promise {
     let options = Object::new();
-    let set = |key: &str, value: &JsValue| {
-        Reflect::set(&options, &JsValue::from_str(key), value)
-            .expect("a plain object takes any field");
-    };
-    set("limits", &limits_object(limits));
-    set("onEvent", on_event);
-    set("signal", signal);
+    set(&options, "limits", limits_object(limits));
+    set(&options, "onEvent", on_event.clone());
+    set(&options, "signal", signal.clone());
     run_js(program_json, &options)
 }
 
@@ -38,8 +35,7 @@ pub fn limits_object(limits: &Limits) -> JsValue {
         ("events", limits.events as f64),
         ("outputBytes", limits.output_bytes as f64),
     ] {
-        Reflect::set(&object, &JsValue::from_str(key), &JsValue::from(value))
-            .expect("a plain object takes any field");
+        set(&object, key, value);
     }
     object.into()
 }
