@@ -152,7 +152,7 @@ export function minifyImportNames(wasm, rename = (moduleName) => moduleName.ends
 export function renameGlueImports(glue, renames) {
   for (const [from, to] of renames) {
     const anywhere = glue.split(from).length - 1;
-    const asKey = new RegExp(`^(\\s+)${from}: function\\(`, 'm');
+    const asKey = new RegExp(`^(\\s+)${from.replace(/[$\\]/g, '\\$&')}: function\\(`, 'm');
     if (anywhere !== 1 || !asKey.test(glue)) {
       throw new Error(
         `minify-imports: the glue names ${from} ${anywhere} times, expected once as \`${from}: function(\`;` +

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # One command: install what is missing (scripts/setup.sh), then run every check,
 # stopping at the first failure:
-#   fmt -> clippy (native + wasm32) -> cargo doc -> cargo test -> share-link decoder and
-#   build scripts (node --test tests/share/ tests/scripts/) -> miri -> wasm-pack test (headless Chromium, then
-#   headless Firefox) -> release build -> end-to-end tests (node --test tests/e2e/ in
-#   Chromium, tests/e2e-firefox/ in Firefox)
+#   fmt -> clippy (native + wasm32) -> cargo doc -> cargo test -> the share-link
+#   decoder and the build's scripts in Node (node --test tests/share/ tests/scripts/)
+#   -> miri -> wasm-pack test (headless Chromium, then headless Firefox) -> release
+#   build -> end-to-end tests (node --test tests/e2e/ in Chromium, tests/e2e-firefox/
+#   in Firefox)
 # Each stage's output is shown live and kept in test-output/logs/<stage>.log.
 # Set FP_SKIP_SETUP=1 to skip the setup step (e.g. when iterating).
 set -euo pipefail
@@ -125,7 +126,7 @@ printf '  %-14s %5ss\n' total "$((SECONDS - T0))"
 # Replay the runners' own summary lines last, so the tail of the output says it all.
 printf '\n==> summaries\n'
 CARGO_STAGES=(test miri wasm wasm-firefox)
-NODE_STAGES=(share e2e e2e-firefox)
+NODE_STAGES=(node e2e e2e-firefox)
 for id in "${CARGO_STAGES[@]}"; do
   f="$LOG_DIR/$id.log"
   [ -f "$f" ] || continue

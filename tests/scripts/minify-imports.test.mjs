@@ -111,6 +111,10 @@ test('a module without imports is returned as it was', () => {
   assert.deepEqual(Buffer.from(wasm), Buffer.from(original));
 });
 
+test('a name with a `$` is matched as written', () => {
+  assert.equal(renameGlueImports('    __wbg_$x_0123: function() {},\n', [['__wbg_$x_0123', 'a']]), '    a: function() {},\n');
+});
+
 test('glue that names an import elsewhere, or not as a key, stops the build', () => {
   const renames = [['__wbg_add_0123456789abcdef', 'b']];
   assert.throws(
