@@ -2,7 +2,7 @@
 // names, in the module and in the glue alike.
 //
 // wasm-bindgen names each import the glue provides `__wbg_<name>_<16 hex digits>`
-// (the hash keeps crates' imports apart). The module holds 60 of them: 3.9 KB of
+// (the hash keeps crates' imports apart). The module holds 56 of them, 1.8 K of
 // names, and the hashes do not compress. Nothing but the glue reads them, so they
 // can be anything the glue agrees on (BENCHMARKS.md, case 6). binaryen's
 // `--minify-imports-and-exports-and-modules` would rename the exports too, which
