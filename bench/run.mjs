@@ -15,7 +15,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync, constants as zlib } from 'node:zlib';
 import { CHROMIUM_ARGS, launchBrowser } from '../tests/e2e/harness.mjs';
-import { minifyImportNames } from '../scripts/minify-imports.mjs';
+import { minifyNames } from '../scripts/minify-names.mjs';
 import { startServer } from '../scripts/serve.mjs';
 
 const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
@@ -305,8 +305,8 @@ function caseSize() {
     if (v.optimise) {
       file = path.join(outDir, `oz-${v.level}.wasm`);
       tool('wasm-opt', [...optFlags, '--enable-bulk-memory', '--enable-nontrapping-float-to-int', '--enable-sign-ext', '--enable-mutable-globals', '--enable-reference-types', '--enable-multivalue', v.file, '-o', file]);
-      // And the glue's imports renamed, as scripts/build.sh does for pkg/.
-      writeFileSync(file, minifyImportNames(readFileSync(file)).wasm);
+      // And the names shared with the glue shortened, as scripts/build.sh does for pkg/.
+      writeFileSync(file, minifyNames(readFileSync(file)).wasm);
       // A named copy for twiggy (-g keeps the names section; not what ships).
       tool('wasm-opt', [...optFlags, '-g', '--enable-bulk-memory', '--enable-nontrapping-float-to-int', '--enable-sign-ext', '--enable-mutable-globals', '--enable-reference-types', '--enable-multivalue', v.file, '-o', path.join(outDir, `oz-${v.level}-named.wasm`)]);
     }

@@ -30,9 +30,10 @@ if grep -nE '__wbindgen_export(_[0-9]+)?\.get\(' pkg/futures_playground.js >&2; 
     "from Cargo.toml" >&2
   exit 1
 fi
-# The imports the glue provides get short names, in the module and the glue (−1.2 KB
-# gzipped; see the script).
-node scripts/minify-imports.mjs pkg
+# The names the module and the glue know each other by (the glue's imports, the
+# import modules, the exports but the memory) get one or two letters, in the module,
+# the glue and its types (−1.8 KB gzipped; see the script).
+node scripts/minify-names.mjs pkg
 # pkg/ becomes the npm package: the element, exports, README and types.
 node scripts/package.mjs pkg
 

@@ -89,7 +89,8 @@ run_stage test "cargo test" cargo test
 
 # In Node: the share-link decoder (www/playground/share.js), the committed corpus
 # fuzz/corpus/share_link replayed and a short seeded run of the fuzz properties; and
-# the build's import renaming (scripts/minify-imports.mjs).
+# the build's renaming of the names the module and its glue share
+# (scripts/minify-names.mjs).
 run_stage node "node --test tests/share/ tests/scripts/ (share-link corpus + seeded fast-check, build scripts)" \
   node --test --test-reporter=spec tests/share/ tests/scripts/
 
