@@ -30,6 +30,10 @@ if grep -nE '__wbindgen_export(_[0-9]+)?\.get\(' pkg/futures_playground.js >&2; 
     "from Cargo.toml" >&2
   exit 1
 fi
+# The example programs as a JS module for the page and the package, read by the
+# crate's own reader (a native build): they are not in the wasm module, which has
+# no use for them (BENCHMARKS.md, case 6).
+cargo run --quiet --example presets_module > pkg/presets.js
 # The names the module and the glue know each other by (the glue's imports, the
 # import modules, the exports but the memory) get one or two letters, in the module,
 # the glue and its types (−1.8 KB gzipped; see the script).

@@ -1,8 +1,12 @@
 //! The example programs the playground offers, each with what to watch for.
 //!
 //! They live as plain program files in `presets/` (each a valid program: the
-//! explanation is its leading `//` comment) and are compiled into the crate,
-//! so the page and the npm package have them without fetching anything.
+//! explanation is its leading `//` comment) and are compiled into the crate.
+//! The page and the npm package have them as a JavaScript module that
+//! `scripts/build.sh` writes from this reader's output
+//! (`examples/presets_module.rs`), so they need no fetch of their own, and the
+//! engine's wasm, which never reads them, does not carry them (BENCHMARKS.md,
+//! case 6).
 
 /// One example program.
 #[derive(Clone, Debug, PartialEq, Eq)]

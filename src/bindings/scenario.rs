@@ -384,25 +384,6 @@ pub fn default_limits() -> JsValue {
     engines::js::limits_object(&Limits::DEFAULT)
 }
 
-/// `presets()`: `[{ id, title, explanation, source, program }]`, the example
-/// programs (`program` is `source` without its header comment).
-#[wasm_bindgen(unchecked_return_type = "Preset[]")]
-pub fn presets() -> JsValue {
-    crate::presets::all()
-        .iter()
-        .map(|preset| {
-            let object = Object::new();
-            convert::set(&object, "id", preset.id);
-            convert::set(&object, "title", preset.title.as_str());
-            convert::set(&object, "explanation", preset.explanation.as_str());
-            convert::set(&object, "source", preset.source);
-            convert::set(&object, "program", preset.program);
-            JsValue::from(object)
-        })
-        .collect::<js_sys::Array>()
-        .into()
-}
-
 /// `debugCounters()`: what is alive now (`executors`, `tasks`, `jsClosures`,
 /// `watchedPromises`), for leak tests: a finished run leaves each where it was.
 #[wasm_bindgen(js_name = debugCounters, unchecked_return_type = "DebugCounters")]

@@ -31,6 +31,7 @@ import { encodeSource, decodeFragment, isShareFragment } from './share.js';
 import { traceDownload } from './export.js';
 import { legend } from './legend.js';
 import { loadWasm } from './wasm.js';
+import { presets } from './presets.js';
 
 const CHECK_DELAY_MS = 250;
 const MAX_OUTPUT_LINES = 400;
@@ -258,7 +259,7 @@ export class FuturesPlayground extends HTMLElement {
   async start() {
     const url = this.getAttribute('wasm-url') ? new URL(this.getAttribute('wasm-url'), document.baseURI).href : null;
     this.wasm = await loadWasm(url);
-    this.presets = this.wasm.presets();
+    this.presets = presets();
     this.limits = this.wasm.defaultLimits();
     for (const p of this.presets) this.ui.preset.append(el('option', { value: p.id }, p.title));
 

@@ -122,7 +122,8 @@ const engines = {
 globalThis.engines = engines;
 
 try {
-  const fp = await import('/pkg/futures_playground.js');
+  // The package's main module: the wasm module's glue and the presets.
+  const fp = await import('/pkg/index.js');
   await fp.default();
   globalThis.fp = fp;
   document.body.dataset.state = 'ready';

@@ -5,6 +5,7 @@
 // polled. Leaves (timers, requests, yields) do the waiting; non-leaves
 // (async blocks, join, race, tasks) only poll what they own.
 import { el } from '../dom.js';
+import { presets as listPresets } from '../presets.js';
 
 const FUTURE_CALLS = new Set(['sleep', 'fetch', 'yield_now', 'fail', 'join', 'race', 'spawn']);
 const LEAVES = new Set(['sleep', 'fetch', 'yield_now', 'fail']);
@@ -218,7 +219,7 @@ const LEGEND = {
 };
 
 export function mount(container, ctx) {
-  const presets = ctx.wasm.presets();
+  const presets = listPresets();
   const select = el('select', { class: 'ft-program', 'aria-label': 'Program to run' },
     el('option', { value: '' }, 'The program in the editor'),
     presets.map((p) => el('option', { value: p.id }, `${p.id.slice(0, 2)} · ${p.title}`)));
