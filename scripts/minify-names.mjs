@@ -226,7 +226,9 @@ export function renameGlue(glue, renames) {
     if (found === 0) fail('the module', from, 0, `"${from}": importN,`);
     glue = glue.replace(asKey, `$1"${to}": $2,`);
   }
-  if (/\bwasm(\?\.|\[)/.test(glue)) fail('the exports object', 'wasm', 'as wasm[…] or wasm?.', 'wasm.name');
+  if (/\bwasm(\?\.|\[)/.test(glue)) {
+    throw new Error('minify-names: the glue reaches an export as wasm[…] or wasm?., not only as wasm.name; has wasm-bindgen changed how it writes its glue?');
+  }
   for (const [from, to] of renames.exports) {
     glue = glue.replace(new RegExp(`\\bwasm\\.${escape(from)}\\b`, 'g'), `wasm.${to}`);
   }
