@@ -38,7 +38,7 @@
 //! crate's executor to run it.
 
 use super::ast::{BindingId, Block, Builtin, Expr, ExprKind, Program, Stmt, StmtKind};
-use super::walk::{walk_block, Binding};
+use super::walk::free_bindings;
 use crate::vec_map::VecMap;
 
 /// Where the output's leaf futures, combinators, `Value` and `Error` live.
@@ -165,22 +165,6 @@ fn string_literal(s: &str) -> String {
     }
     out.push('"');
     out
-}
-
-/// The outer bindings an `async` block reads (declared outside it), in the
-/// order of their first use.
-fn captured(block: &Block, out: &mut Vec<(String, BindingId)>) {
-    let mut declared = VecMap::new();
-    walk_block(block, &mut |binding| match binding {
-        Binding::Declared(_, id) => {
-            declared.insert(id, ());
-        }
-        Binding::Used(name, id) => {
-            if !declared.contains_key(&id) && !out.iter().any(|(_, seen)| *seen == id) {
-                out.push((name.to_string(), id));
-            }
-        }
-    });
 }
 
 impl Gen {
@@ -318,10 +302,8 @@ impl Gen {
     fn async_block(&mut self, block: &Block, level: usize) -> String {
         // `async move` takes its captures by value; a `Value` captured from
         // outside is cloned first so the outside can still use it.
-        let mut captures = Vec::new();
-        captured(block, &mut captures);
-        let clones: Vec<String> = captures
-            .iter()
+        let clones: Vec<String> = free_bindings(block)
+            .into_iter()
             .filter(|(_, id)| self.reprs.get(id) == Some(&Repr::Value))
             .map(|(name, _)| rust_ident(name))
             .collect();

@@ -1,9 +1,10 @@
 //! A walk of the tree that meets every `let` and every use of a binding, in
 //! source order, inside `repeat` bodies and `async` blocks too. The rust
-//! engine finds an `async` block's captures with it, and the code generators
-//! the names they rename and the captures they clone.
+//! engine and the Rust generator find an `async` block's captures with it
+//! ([`free_bindings`]), and the JavaScript generator the names it renames.
 
 use super::ast::{BindingId, Block, Expr, ExprKind, Stmt, StmtKind};
+use crate::vec_map::VecMap;
 
 /// What a walk meets.
 pub(crate) enum Binding<'a> {
@@ -17,7 +18,7 @@ pub(crate) enum Binding<'a> {
 ///
 /// The callback is `dyn`: its three callers had a walker each, and a
 /// generic one would be copied once per caller again (BENCHMARKS.md, case 6).
-pub(crate) fn walk_statements(statements: &[Stmt], meet: &mut dyn FnMut(Binding<'_>)) {
+pub(crate) fn walk_statements<'a>(statements: &'a [Stmt], meet: &mut dyn FnMut(Binding<'a>)) {
     for statement in statements {
         match &statement.kind {
             StmtKind::Let {
@@ -36,14 +37,14 @@ pub(crate) fn walk_statements(statements: &[Stmt], meet: &mut dyn FnMut(Binding<
 }
 
 /// Walks a block's statements, then its tail.
-pub(crate) fn walk_block(block: &Block, meet: &mut dyn FnMut(Binding<'_>)) {
+pub(crate) fn walk_block<'a>(block: &'a Block, meet: &mut dyn FnMut(Binding<'a>)) {
     walk_statements(&block.statements, meet);
     if let Some(tail) = &block.tail {
         walk_expr(tail, meet);
     }
 }
 
-fn walk_expr(expr: &Expr, meet: &mut dyn FnMut(Binding<'_>)) {
+fn walk_expr<'a>(expr: &'a Expr, meet: &mut dyn FnMut(Binding<'a>)) {
     match &expr.kind {
         ExprKind::Name {
             name,
@@ -58,6 +59,26 @@ fn walk_expr(expr: &Expr, meet: &mut dyn FnMut(Binding<'_>)) {
         }
         _ => {}
     }
+}
+
+/// The bindings `block` uses but does not declare (an `async` block's
+/// captures), each once, in the order of their first use.
+pub(crate) fn free_bindings(block: &Block) -> Vec<(&str, BindingId)> {
+    let mut declared = VecMap::new();
+    let mut seen = VecMap::new();
+    let mut free = Vec::new();
+    walk_block(block, &mut |binding| match binding {
+        Binding::Declared(_, id) => {
+            declared.insert(id, ());
+        }
+        // A use of a binding the block declares comes after its `let`.
+        Binding::Used(name, id) => {
+            if !declared.contains_key(&id) && seen.insert(id, ()).is_none() {
+                free.push((name, id));
+            }
+        }
+    });
+    free
 }
 
 #[cfg(test)]
@@ -75,6 +96,27 @@ mod tests {
             })
         });
         met
+    }
+
+    #[test]
+    fn an_async_blocks_free_bindings_are_its_outer_uses_in_order_each_once() {
+        let program = parse(
+            "let a = 1; let b = 2; let c = 3;\n\
+             let f = async { log(b); let a = a; log(a, c, b); repeat 1 { log(c); } };",
+        )
+        .unwrap();
+        let StmtKind::Let { value, .. } = &program.body[3].kind else {
+            panic!("a let");
+        };
+        let ExprKind::Async(block) = &value.kind else {
+            panic!("an async block");
+        };
+        let free: Vec<_> = free_bindings(block)
+            .into_iter()
+            .map(|(name, _)| name)
+            .collect();
+        // `b` first, then the outer `a` (the inner `a` is the block's own), `c`.
+        assert_eq!(free, ["b", "a", "c"]);
     }
 
     #[test]

@@ -18,7 +18,6 @@ use super::RunState;
 use crate::engines::Value;
 use crate::executor::JoinError;
 use crate::scenario::ast::{BindingId, Block, Builtin, Expr, ExprKind, Pos, Stmt, StmtKind};
-use crate::scenario::walk::{walk_block, Binding};
 use crate::scenario::{ErrorKind, ScenarioError};
 use crate::vec_map::VecMap;
 
@@ -288,19 +287,12 @@ fn string_arg(thing: Option<Thing>, pos: Pos, name: &str) -> Result<String, Scen
     }
 }
 
-/// The bindings a block uses but does not declare: what an `async` block
-/// captures from around it.
+/// The bindings a block uses but does not declare (what an `async` block
+/// captures from around it), in id order.
 fn free_bindings(block: &Block) -> impl Iterator<Item = BindingId> {
-    let mut used = VecMap::new();
-    let mut declared = VecMap::new();
-    walk_block(block, &mut |binding| match binding {
-        Binding::Used(_, id) => {
-            used.insert(id, ());
-        }
-        Binding::Declared(_, id) => {
-            declared.insert(id, ());
-        }
-    });
-    used.into_keys()
-        .filter(move |binding| !declared.contains_key(binding))
+    let mut by_id = VecMap::new();
+    for (_, id) in crate::scenario::walk::free_bindings(block) {
+        by_id.insert(id, ());
+    }
+    by_id.into_keys()
 }
