@@ -14,20 +14,12 @@
 
 use std::fmt::Write;
 
-/// `text` as a JavaScript string literal (JSON's escapes, which JavaScript reads alike).
+use futures_playground::scenario::json::push_json_string;
+
+/// `text` as a JavaScript string literal: a JSON string is one.
 fn string_literal(text: &str) -> String {
-    let mut out = String::from("\"");
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            c if c.is_control() => write!(out, "\\u{:04x}", c as u32).unwrap(),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
+    let mut out = String::new();
+    push_json_string(&mut out, text);
     out
 }
 

@@ -36,7 +36,7 @@ fi
 cargo run --quiet --example presets_module > pkg/presets.js
 # The names the module and the glue know each other by (the glue's imports, the
 # import modules, the exports but the memory) get one or two letters, in the module,
-# the glue and its types (−1.8 KB gzipped; see the script).
+# the glue and its types (−2.0 KB gzipped; see the script).
 node scripts/minify-names.mjs pkg
 # pkg/ becomes the npm package: the element, exports, README and types.
 node scripts/package.mjs pkg

@@ -89,8 +89,8 @@ run_stage test "cargo test" cargo test
 
 # In Node: the share-link decoder (www/playground/share.js), the committed corpus
 # fuzz/corpus/share_link replayed and a short seeded run of the fuzz properties; and
-# the build's renaming of the names the module and its glue share
-# (scripts/minify-names.mjs).
+# the build's own steps: the renaming of the names the module and its glue share
+# (scripts/minify-names.mjs) and the presets' module (examples/presets_module.rs).
 run_stage node "node --test tests/share/ tests/scripts/ (share-link corpus + seeded fast-check, build scripts)" \
   node --test --test-reporter=spec tests/share/ tests/scripts/
 
