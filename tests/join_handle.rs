@@ -4,9 +4,11 @@
 mod common;
 
 use std::cell::{Cell, RefCell};
+use std::future::Future;
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::pin::Pin;
 use std::rc::Rc;
-use std::task::Poll;
+use std::task::{Context, Poll, Waker};
 
 use common::*;
 use futures_playground::executor::{spawn, JoinError, JoinHandle};
@@ -92,6 +94,54 @@ fn detached_tasks_that_complete_at_their_first_poll_leave_nothing() {
     assert_eq!(futures.drops(), 3, "each future dropped at completion");
     assert_eq!(executor.live_tasks(), 0);
     assert_quiescent(&executor, &platform);
+}
+
+#[test]
+fn a_quiet_task_drops_its_future_and_output_at_completion_even_if_its_waker_is_kept() {
+    // The quiet end leaves the future and output to go with the task when
+    // the drain holds the last reference to it. A waker kept elsewhere keeps
+    // the task allocated, so then they must be dropped in place, at once.
+    struct KeepsItsWaker {
+        kept: Rc<RefCell<Option<Waker>>>,
+        keep: bool,
+        _state: DropToken,
+        output: Option<DropToken>,
+    }
+    impl Future for KeepsItsWaker {
+        type Output = DropToken;
+        fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<DropToken> {
+            if self.keep {
+                self.kept.replace(Some(cx.waker().clone()));
+            }
+            Poll::Ready(self.output.take().expect("polled once"))
+        }
+    }
+    for keep in [false, true] {
+        let (executor, platform) = ManualPlatform::executor();
+        let (states, outputs) = (DropCounter::new(), DropCounter::new());
+        let kept = Rc::new(RefCell::new(None));
+        executor.spawn_detached(KeepsItsWaker {
+            kept: kept.clone(),
+            keep,
+            _state: states.token(),
+            output: Some(outputs.token()),
+        });
+        platform.run_until_stalled();
+        assert_eq!(
+            states.drops(),
+            1,
+            "the future was dropped (waker kept: {keep})"
+        );
+        assert_eq!(
+            outputs.drops(),
+            1,
+            "the output was dropped (waker kept: {keep})"
+        );
+        assert_eq!(kept.borrow().is_some(), keep);
+        assert_eq!(executor.live_tasks(), 0);
+        drop(kept.take());
+        assert_quiescent(&executor, &platform);
+    }
 }
 
 #[test]

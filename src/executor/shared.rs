@@ -219,7 +219,7 @@ impl Shared {
             let next = self.run_queue.borrow_mut().pop_front();
             let Some(task) = next else { break };
             task.queued.set(false);
-            self.poll_task(&task);
+            self.poll_task(task);
         }
         self.draining.set(false);
         self.fix_timers();
@@ -227,7 +227,8 @@ impl Shared {
         batch
     }
 
-    fn poll_task(self: &Rc<Self>, task: &Rc<Task>) {
+    /// Polls `task`, taking the queue's reference to it: often the last one.
+    fn poll_task(self: &Rc<Self>, task: Rc<Task>) {
         if task.phase.get() != Phase::Idle {
             return; // cancelled while it waited in the queue
         }
@@ -235,7 +236,7 @@ impl Shared {
         let outer = self.polling.replace(Some(task.clone()));
         self.emit(Event::PollStart { task: task.id });
 
-        let waker = BorrowedWaker::new(task);
+        let waker = BorrowedWaker::new(&task);
         let poll = task.body.poll(&mut Context::from_waker(&waker));
 
         drop(self.polling.replace(outer));
@@ -252,19 +253,25 @@ impl Shared {
             {
                 task.phase.set(Phase::Completed);
                 self.live_tasks.set(self.live_tasks.get() - 1);
-                task.body.drop_output();
-                task.body.drop_future();
+                // With no waker kept, this is the last reference: the task
+                // is freed, future and output dropped with it, when this
+                // function returns, and nothing can reach it meanwhile.
+                // Dropping them in place first would be work done twice.
+                if Rc::strong_count(&task) > 1 {
+                    task.body.drop_output();
+                    task.body.drop_future();
+                }
             }
-            Poll::Ready(()) => self.complete(task),
+            Poll::Ready(()) => self.complete(&task),
             Poll::Pending if task.abort_requested.get() || self.shut_down.get() => {
                 // Aborted during its own poll, or the executor was shut down
                 // during it (shutdown never cuts a poll off).
-                self.cancel(task);
+                self.cancel(&task);
             }
             Poll::Pending => {
                 task.phase.set(Phase::Idle);
                 if !task.is_listed() {
-                    self.started_tasks.link(task);
+                    self.started_tasks.link(&task);
                 }
             }
         }
