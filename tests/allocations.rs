@@ -1,7 +1,7 @@
 //! A task is one allocation: its state, its future and its output together
 //! (BENCHMARKS.md, case 1). What only some tasks need (a name, a place in
-//! the list of started tasks, a panic message) is a second one, made once,
-//! the first time the task needs it.
+//! the list of started tasks, a panic message, a waiting join handle's
+//! waker) is a second one, made once, the first time the task needs it.
 #![cfg(not(target_arch = "wasm32"))]
 
 use std::alloc::{GlobalAlloc, Layout, System};
@@ -123,5 +123,23 @@ fn a_task_s_extras_are_one_more_allocation_made_when_first_needed() {
         "its extras, at its first `Pending` (it is listed), and nothing after"
     );
     assert_eq!(polls.get(), 4);
+
+    // Unnamed, done in its first poll, but waited for through its handle
+    // before that poll: the handle's waker is kept in the extras.
+    let output = Rc::new(Cell::new(None));
+    let slot = output.clone();
+    let waiting = allocations_in(|| {
+        executor.spawn_detached(async move {
+            let handle = futures_playground::spawn(async { 7 });
+            slot.set(Some(handle.await));
+        });
+        platform.run_until_stalled();
+    });
+    assert_eq!(output.take(), Some(Ok(7)));
+    assert_eq!(
+        waiting, 4,
+        "two tasks, the waiting one's extras (its first `Pending`), and the \
+         awaited one's (its handle's waker)"
+    );
     assert!(executor.is_quiescent());
 }

@@ -89,7 +89,7 @@ impl<T: 'static> JoinHandle<T> {
     }
 
     pub fn id(&self) -> TaskId {
-        self.task.id
+        self.task.id()
     }
 
     pub fn name(&self) -> &str {
@@ -126,12 +126,12 @@ impl<T: 'static> Future for JoinHandle<T> {
                 None => JoinError::Cancelled,
             })),
             Phase::Idle | Phase::Running => {
-                let stored = self.task.join_waker.take();
+                let stored = self.task.replace_join_waker(None);
                 let waker = match stored {
                     Some(stored) if stored.will_wake(cx.waker()) => stored,
                     _ => cx.waker().clone(),
                 };
-                self.task.join_waker.set(Some(waker));
+                self.task.replace_join_waker(Some(waker));
                 Poll::Pending
             }
         }
@@ -143,7 +143,7 @@ impl<T> Drop for JoinHandle<T> {
         self.task.has_join_handle.set(false);
         // Taken out first so that nothing is borrowed if the output's own
         // destructor panics.
-        drop(self.task.join_waker.take());
+        drop(self.task.replace_join_waker(None));
         drop(self.task.take_panic_message());
         self.task.body.drop_output();
     }
@@ -152,7 +152,7 @@ impl<T> Drop for JoinHandle<T> {
 impl<T> fmt::Debug for JoinHandle<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("JoinHandle")
-            .field("task", &self.task.id)
+            .field("task", &self.task.id())
             .field("phase", &self.task.phase.get())
             .finish()
     }

@@ -117,7 +117,7 @@ impl Shared {
         self.live_tasks.set(self.live_tasks.get() + 1);
         if self.has_observer.get() {
             self.emit_slow(Event::Spawn {
-                task: task.id,
+                task: task.id(),
                 name: task.name(),
             });
             if self.shut_down.get() {
@@ -144,7 +144,7 @@ impl Shared {
             WakeOutcome::Scheduled
         };
         self.emit(Event::Wake {
-            task: task.id,
+            task: task.id(),
             by_ref,
             outcome,
         });
@@ -234,14 +234,14 @@ impl Shared {
         }
         task.phase.set(Phase::Running);
         let outer = self.polling.replace(Some(task.clone()));
-        self.emit(Event::PollStart { task: task.id });
+        self.emit(Event::PollStart { task: task.id() });
 
         let waker = BorrowedWaker::new(&task);
         let poll = task.body.poll(&mut Context::from_waker(&waker));
 
         drop(self.polling.replace(outer));
         self.emit(Event::PollEnd {
-            task: task.id,
+            task: task.id(),
             ready: poll.is_ready(),
         });
         match poll {
@@ -284,7 +284,7 @@ impl Shared {
         // (even shutting the executor down) sees a finished task.
         task.phase.set(Phase::Completed);
         self.forget_task(task);
-        self.emit(Event::Complete { task: task.id });
+        self.emit(Event::Complete { task: task.id() });
         if !task.has_join_handle.get() {
             task.body.drop_output();
         }
@@ -316,7 +316,7 @@ impl Shared {
         task.phase.set(Phase::Cancelled);
         self.forget_task(&task);
         self.emit(Event::Panic {
-            task: task.id,
+            task: task.id(),
             message: &message,
         });
         if task.has_join_handle.get() {
@@ -347,7 +347,7 @@ impl Shared {
         // or cancel other tasks and timers.
         task.body.drop_future();
         if !already {
-            self.emit(Event::Cancel { task: task.id });
+            self.emit(Event::Cancel { task: task.id() });
             task.notify_join_handle();
         }
     }
@@ -558,7 +558,7 @@ impl Shared {
 
     pub(crate) fn polling(&self) -> Option<TaskId> {
         let task = self.polling.take();
-        let id = task.as_ref().map(|task| task.id);
+        let id = task.as_ref().map(|task| task.id());
         self.polling.set(task);
         id
     }
@@ -569,7 +569,7 @@ impl Shared {
         let mut list = Vec::with_capacity(self.live_task_count());
         let mut add = |task: &Task| {
             list.push(TaskInfo {
-                id: task.id,
+                id: task.id(),
                 name: task.name().to_string(),
                 phase: task.phase.get(),
                 queued: task.queued.get(),

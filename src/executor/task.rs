@@ -66,10 +66,9 @@ pub(crate) struct Task<B: ?Sized = dyn Body> {
     /// pointer. Made for `B` in `Task::new`.
     widen: fn(*const ()) -> *const Task,
     /// Weak, so that a waker outliving the executor keeps no executor alive
-    /// and its wake quietly does nothing. (Beside `widen`: on wasm32 the two
-    /// pointers fill the eight bytes before `id`; `repr(C)` keeps this order.)
+    /// and its wake quietly does nothing.
     pub(crate) executor: Weak<Shared>,
-    pub(crate) id: TaskId,
+    id: StoredId,
     /// What only some tasks need, in an allocation of its own made the first
     /// time one does (see [`Extras`]); a task that never does carries one
     /// pointer's worth of room for it.
@@ -82,18 +81,18 @@ pub(crate) struct Task<B: ?Sized = dyn Body> {
     pub(crate) abort_requested: Cell<bool>,
     /// Whether a join handle exists; without one an output is dropped at once.
     pub(crate) has_join_handle: Cell<bool>,
-    /// Woken when the task completes or is cancelled.
-    pub(crate) join_waker: Cell<Option<Waker>>,
     /// The future, then its output.
     pub(crate) body: B,
 }
 
 /// The part of a task that only some tasks need: made for a named task at
 /// its spawn, or for an unnamed one when a poll of it first returns
-/// `Pending` or its panic message is kept for its join handle. So the
-/// commonest short task (unnamed, done in its first poll) is 32 bytes
-/// smaller: the 100k tasks of benchmark case 1 are all alive at once, and
-/// there their size shows in the time (see BENCHMARKS.md).
+/// `Pending`, when a join handle first waits for it, or when its panic
+/// message is kept for its join handle. So the commonest short task
+/// (unnamed, done in its first poll, never waited for) takes 44 bytes on
+/// wasm32 with its reference counts, where everything in the task took 88:
+/// the 100k tasks of benchmark case 1 are all alive at once, and there their
+/// size shows in the time (see BENCHMARKS.md).
 #[derive(Default)]
 pub(crate) struct Extras {
     name: Cow<'static, str>,
@@ -102,6 +101,26 @@ pub(crate) struct Extras {
     pub(crate) links: Links,
     /// Why the task ended, if a poll of it panicked, until the join handle takes it.
     panic_message: Cell<Option<Box<str>>>,
+    /// The join handle's waker, woken when the task completes or is cancelled.
+    pub(crate) join_waker: Cell<Option<Waker>>,
+}
+
+/// A [`TaskId`] kept as two 32-bit halves. As a `u64` it would align the
+/// whole task to 8 bytes: a task of benchmark case 1 would then take 48
+/// bytes, not 44, and talc, which hands out chunks in steps of 16 bytes
+/// with 4 of its own, would give it 64 rather than 48.
+#[derive(Clone, Copy)]
+struct StoredId([u32; 2]);
+
+impl StoredId {
+    fn new(id: TaskId) -> StoredId {
+        // Truncation intended: the low and the high half.
+        StoredId([id.0 as u32, (id.0 >> 32) as u32])
+    }
+
+    fn get(self) -> TaskId {
+        TaskId(u64::from(self.0[0]) | u64::from(self.0[1]) << 32)
+    }
 }
 
 impl Extras {
@@ -137,7 +156,7 @@ impl Task {
         crate::diagnostics::TASK.up();
         Rc::new(Task {
             widen: widen_body::<FutureBody<F>>,
-            id,
+            id: StoredId::new(id),
             extras: if name.is_empty() {
                 OnceCell::new()
             } else {
@@ -148,7 +167,6 @@ impl Task {
             queued: Cell::new(false),
             abort_requested: Cell::new(false),
             has_join_handle: Cell::new(true),
-            join_waker: Cell::new(None),
             body: FutureBody::new(future),
         })
     }
@@ -162,6 +180,10 @@ impl Task {
         // (`repr(C)`) is its `widen`, a function pointer, aligned as the task is.
         let widen = unsafe { data.cast::<fn(*const ()) -> *const Task>().read() };
         widen(data)
+    }
+
+    pub(crate) fn id(&self) -> TaskId {
+        self.id.get()
     }
 
     /// The task's thin address, as a waker holds it.
@@ -211,10 +233,21 @@ impl Task {
         }
     }
 
+    /// Puts `waker` (the join handle's, woken when the task finishes) where
+    /// the one kept was, and returns that one. The extras are made only to
+    /// keep a waker, never to take one out.
+    pub(crate) fn replace_join_waker(&self, waker: Option<Waker>) -> Option<Waker> {
+        match (self.extras.get(), waker) {
+            (Some(extras), waker) => extras.join_waker.replace(waker),
+            (None, None) => None,
+            (None, Some(waker)) => self.extras().join_waker.replace(Some(waker)),
+        }
+    }
+
     /// Wakes whoever awaits the join handle; called once, on completion or
     /// cancellation.
     pub(crate) fn notify_join_handle(&self) {
-        if let Some(waker) = self.join_waker.take() {
+        if let Some(waker) = self.replace_join_waker(None) {
             waker.wake();
         }
     }
@@ -223,5 +256,39 @@ impl Task {
 impl<B: ?Sized> Drop for Task<B> {
     fn drop(&mut self) {
         crate::diagnostics::TASK.down();
+    }
+}
+
+/// Sizes as the page sees them: on wasm32, in the browser.
+#[cfg(all(test, target_arch = "wasm32"))]
+mod wasm32_layout {
+    use std::mem::{align_of, size_of};
+    use std::rc::Rc;
+
+    use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+
+    use super::*;
+
+    wasm_bindgen_test_configure!(run_in_browser);
+
+    /// The bytes `Rc::new` asks for a task of `future`: its two counts, then
+    /// the task; and the task's alignment.
+    fn allocation_of<F: Future + 'static>(_: &F) -> (usize, usize) {
+        (
+            2 * size_of::<usize>() + size_of::<Task<FutureBody<F>>>(),
+            align_of::<Task<FutureBody<F>>>(),
+        )
+    }
+
+    #[wasm_bindgen_test]
+    fn a_short_task_fits_in_a_48_byte_chunk_of_talc() {
+        // Benchmark case 1's task: unnamed, its future holding one `Rc`.
+        let shared = Rc::new(());
+        let future = async move { drop(shared) };
+        let (size, align) = allocation_of(&future);
+        // talc hands out chunks in steps of 16 bytes, 4 of them its own: a
+        // task of up to 44 bytes takes 48, one of 45 to 60 takes 64.
+        assert!(size <= 44, "{size} bytes");
+        assert_eq!(align, 4, "nothing in the task needs 8-byte alignment");
     }
 }

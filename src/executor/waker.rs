@@ -74,7 +74,12 @@ unsafe fn clone_waker(data: *const ()) -> RawWaker {
     unsafe { Rc::increment_strong_count(task) };
     // SAFETY: the count just added keeps the task alive.
     let task_ref = unsafe { &*task };
-    observe(task_ref, Event::WakerClone { task: task_ref.id });
+    observe(
+        task_ref,
+        Event::WakerClone {
+            task: task_ref.id(),
+        },
+    );
     RawWaker::new(data, &VTABLE)
 }
 
@@ -99,7 +104,12 @@ unsafe fn drop_waker(data: *const ()) {
     let task = unsafe { Task::from_thin(data) };
     // SAFETY: alive, as just said.
     let task_ref = unsafe { &*task };
-    observe(task_ref, Event::WakerDrop { task: task_ref.id });
+    observe(
+        task_ref,
+        Event::WakerDrop {
+            task: task_ref.id(),
+        },
+    );
     // SAFETY: gives back exactly the count this waker owned; after this line
     // the task may be freed and is not touched again.
     unsafe { Rc::decrement_strong_count(task) };
