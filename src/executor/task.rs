@@ -259,6 +259,18 @@ impl<B: ?Sized> Drop for Task<B> {
     }
 }
 
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_stored_id_gives_back_the_whole_u64() {
+        for id in [1, u64::from(u32::MAX), 1 << 32, (7 << 32) | 5, u64::MAX] {
+            assert_eq!(StoredId::new(TaskId(id)).get(), TaskId(id), "{id:#x}");
+        }
+    }
+}
+
 /// Sizes as the page sees them: on wasm32, in the browser.
 #[cfg(all(test, target_arch = "wasm32"))]
 mod wasm32_layout {
